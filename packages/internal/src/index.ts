@@ -1,0 +1,1 @@
+export { EgovkitError, type EgovkitErrorOptions } from './errors.js';

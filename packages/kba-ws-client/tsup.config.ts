@@ -1,0 +1,3 @@
+import { packageBuild } from '../../tooling/tsup.shared.js';
+
+export default packageBuild();

@@ -1,0 +1,2 @@
+export type { EgovkitErrorOptions } from '@egovkit/internal';
+export { XhdError } from './errors.js';

@@ -41,6 +41,19 @@ async function measure(name: string, target: number, once: () => Promise<void>):
   };
 }
 
+/** Times server start-ups only; the servers are stopped after all runs, outside the measured spans. */
+async function measureStart(
+  name: string,
+  start: () => Promise<{ stop(): Promise<void> }>,
+): Promise<Measurement> {
+  const servers: Array<{ stop(): Promise<void> }> = [];
+  const result = await measure(name, 5000, async () => {
+    servers.push(await start());
+  });
+  await Promise.all(servers.map((server) => server.stop()));
+  return result;
+}
+
 await getTestPki(); // the servers' TLS material; not part of their start-up time
 
 const results = [
@@ -49,25 +62,8 @@ const results = [
     await generateTestPki(directory);
     rmSync(directory, { recursive: true, force: true });
   }),
-  // Only the start is timed; stop() runs outside the measured span.
-  await (async () => {
-    const stops: Array<() => Promise<void>> = [];
-    const result = await measure('slapd start until LDAP and LDAPS accept connections', 5000, async () => {
-      const server = await startSlapd();
-      stops.push(() => server.stop());
-    });
-    for (const stop of stops) await stop();
-    return result;
-  })(),
-  await (async () => {
-    const stops: Array<() => Promise<void>> = [];
-    const result = await measure('redis-server start until PING answers', 5000, async () => {
-      const server = await startRedis();
-      stops.push(() => server.stop());
-    });
-    for (const stop of stops) await stop();
-    return result;
-  })(),
+  await measureStart('slapd start until LDAP and LDAPS accept connections', () => startSlapd()),
+  await measureStart('redis-server start until PING answers', () => startRedis()),
 ];
 
 const resultsDirectory = join(import.meta.dirname, '..', '..', '..', 'bench', 'results');

@@ -212,6 +212,57 @@ async function leafExtensions(options: IssueOptions, keyPair: TestKeyPair): Prom
   return extensions;
 }
 
+export interface CertificateAuthorityOptions {
+  readonly name: string;
+  readonly commonName: string;
+  /** Default: a fresh RSA-3072 key. */
+  readonly key?: TestKeySpec | TestKeyPair;
+  readonly notBefore?: Date;
+  readonly notAfter?: Date;
+}
+
+async function caDraft(
+  options: CertificateAuthorityOptions,
+  pathLength: number,
+  defaultDays: number,
+): Promise<CertificateDraft> {
+  const keyPair = await resolveKey(options.key ?? { type: 'rsa', bits: 3072 });
+  return {
+    name: options.name,
+    subject: distinguishedName(options.commonName),
+    keyPair,
+    ...validity(options, defaultDays),
+    extensions: [
+      new x509.BasicConstraintsExtension(true, pathLength, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keyPair.keys.publicKey),
+    ],
+  };
+}
+
+async function leafDraft(options: IssueOptions): Promise<CertificateDraft> {
+  const keyPair = await resolveKey(options.key);
+  return {
+    name: options.name,
+    subject: distinguishedName(options.commonName, options.organizationalUnit),
+    keyPair,
+    ...validity(options, 365),
+    extensions: await leafExtensions(options, keyPair),
+  };
+}
+
+function selfSign(draft: CertificateDraft): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerialNumber(),
+    name: draft.subject,
+    notBefore: draft.notBefore,
+    notAfter: draft.notAfter,
+    keys: draft.keyPair.keys,
+    signingAlgorithm: signingAlgorithmFor(draft.keyPair.spec),
+    extensions: draft.extensions,
+  });
+}
+
 /** A certificate authority of the test PKI: issues certificates and CRLs, and keeps its revocation list. */
 export class TestCertificateAuthority {
   readonly certificate: TestCertificate;
@@ -254,61 +305,19 @@ export class TestCertificateAuthority {
     );
   }
 
-  /** A self-signed root CA. */
-  static async createRoot(options: {
-    name: string;
-    commonName: string;
-    key?: TestKeySpec | TestKeyPair;
-    notBefore?: Date;
-    notAfter?: Date;
-  }): Promise<TestCertificateAuthority> {
-    const keyPair = await resolveKey(options.key ?? { type: 'rsa', bits: 3072 });
-    const { notBefore, notAfter } = validity(options, 3650);
-    const subject = distinguishedName(options.commonName);
-    const extensions = [
-      new x509.BasicConstraintsExtension(true, 1, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keyPair.keys.publicKey),
-    ];
-    const cert = await x509.X509CertificateGenerator.createSelfSigned({
-      serialNumber: randomSerialNumber(),
-      name: subject,
-      notBefore,
-      notAfter,
-      keys: keyPair.keys,
-      signingAlgorithm: signingAlgorithmFor(keyPair.spec),
-      extensions,
-    });
-    const draft = { name: options.name, subject, keyPair, notBefore, notAfter, extensions };
-    return new TestCertificateAuthority(await finishCertificate(draft, cert, []), keyPair, cert, []);
+  /** A self-signed root CA (path length 1: one level of issuing CAs below it). */
+  static async createRoot(options: CertificateAuthorityOptions): Promise<TestCertificateAuthority> {
+    const draft = await caDraft(options, 1, 3650);
+    const cert = await selfSign(draft);
+    return new TestCertificateAuthority(await finishCertificate(draft, cert, []), draft.keyPair, cert, []);
   }
 
   /** A CA certified by this one, limited to issuing end-entity certificates (path length 0). */
-  async createSubordinate(options: {
-    name: string;
-    commonName: string;
-    key?: TestKeySpec | TestKeyPair;
-    notBefore?: Date;
-    notAfter?: Date;
-  }): Promise<TestCertificateAuthority> {
-    const keyPair = await resolveKey(options.key ?? { type: 'rsa', bits: 3072 });
-    const { notBefore, notAfter } = validity(options, 1825);
-    const extensions = [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keyPair.keys.publicKey),
-    ];
-    const draft = {
-      name: options.name,
-      subject: distinguishedName(options.commonName),
-      keyPair,
-      notBefore,
-      notAfter,
-      extensions,
-    };
+  async createSubordinate(options: CertificateAuthorityOptions): Promise<TestCertificateAuthority> {
+    const draft = await caDraft(options, 0, 1825);
     const cert = await this.#sign(draft);
     const certificate = await finishCertificate(draft, cert, this.#intermediatesDer);
-    return new TestCertificateAuthority(certificate, keyPair, cert, [
+    return new TestCertificateAuthority(certificate, draft.keyPair, cert, [
       certificate.certificateDer,
       ...this.#intermediatesDer,
     ]);
@@ -316,16 +325,7 @@ export class TestCertificateAuthority {
 
   /** Issues an end-entity certificate; its chain and PKCS#12 carry this CA and the ones above it, not the root. */
   async issue(options: IssueOptions): Promise<TestCertificate> {
-    const keyPair = await resolveKey(options.key);
-    const { notBefore, notAfter } = validity(options, 365);
-    const draft = {
-      name: options.name,
-      subject: distinguishedName(options.commonName, options.organizationalUnit),
-      keyPair,
-      notBefore,
-      notAfter,
-      extensions: await leafExtensions(options, keyPair),
-    };
+    const draft = await leafDraft(options);
     return finishCertificate(draft, await this.#sign(draft), this.#intermediatesDer);
   }
 
@@ -380,22 +380,6 @@ export class TestCertificateAuthority {
 
 /** A self-signed end-entity certificate: trusted by nobody, for negative tests. */
 export async function issueSelfSigned(options: IssueOptions): Promise<TestCertificate> {
-  const keyPair = await resolveKey(options.key);
-  const { notBefore, notAfter } = validity(options, 365);
-  const subject = distinguishedName(options.commonName, options.organizationalUnit);
-  const extensions = await leafExtensions(options, keyPair);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerialNumber(),
-    name: subject,
-    notBefore,
-    notAfter,
-    keys: keyPair.keys,
-    signingAlgorithm: signingAlgorithmFor(keyPair.spec),
-    extensions,
-  });
-  return finishCertificate(
-    { name: options.name, subject, keyPair, notBefore, notAfter, extensions },
-    cert,
-    [],
-  );
+  const draft = await leafDraft(options);
+  return finishCertificate(draft, await selfSign(draft), []);
 }

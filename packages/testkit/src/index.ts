@@ -28,7 +28,10 @@ export {
   isPortAccepting,
   isProcessAlive,
   LOOPBACK,
+  type ServerExit,
   type ServerProcess,
+  type StartServerProcessOptions,
+  startServerProcess,
 } from './servers/process.js';
 export { type RedisOptions, type RedisServer, redisPing, startRedis } from './servers/redis.js';
 export { type SlapdOptions, type SlapdServer, type SlapdTlsMaterial, startSlapd } from './servers/slapd.js';

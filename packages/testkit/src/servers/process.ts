@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { TestkitError } from '../errors.js';
 
@@ -148,8 +149,6 @@ function readServerPid(watchdog: ChildProcess): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Starts `command` under the watchdog, waits until `isReady()` holds, and returns a handle whose `stop()`
  * always cleans up. Fails with a TestkitError (and leaves nothing running) when the server exits or
@@ -212,7 +211,8 @@ export async function startServerProcess(options: StartServerProcessOptions): Pr
         watchdog.stdin?.end();
         const timedOut = await Promise.race([
           exited.then(() => false),
-          sleep(stopGraceMs + 2000).then(() => true),
+          // Unreferenced: a stop that finished early must not keep the test process alive.
+          setTimeoutPromise(stopGraceMs + 2000, true, { ref: false }),
         ]);
         if (timedOut || isProcessAlive(pid)) {
           for (const target of [pid, watchdogPid]) {
@@ -246,7 +246,7 @@ export async function startServerProcess(options: StartServerProcessOptions): Pr
         details: { output: log },
       });
     }
-    await sleep(POLL_INTERVAL_MS);
+    await setTimeoutPromise(POLL_INTERVAL_MS);
   }
   const { code } = await exited;
   await handle.stop();

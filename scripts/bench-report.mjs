@@ -7,7 +7,7 @@ const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 const resultsDirectory = join(repositoryRoot, 'bench', 'results');
 
-/** @typedef {{ name: string; unit: string; median: number; max: number; runs: number; target?: number; meetsTarget?: boolean }} Result */
+/** @typedef {{ name: string; unit: string; median: number; max?: number; runs: number; target?: number; meetsTarget?: boolean }} Result */
 /** @typedef {{ benchmark: string; date: string; machine: { node: string; cpus: number; cpuModel: string }; results: Result[] }} Report */
 
 const reports = readdirSync(resultsDirectory)
@@ -21,7 +21,8 @@ const rows = reports.flatMap((report) =>
       result.target === undefined
         ? '—'
         : `< ${result.target} ${result.unit} ${result.meetsTarget ? '✅' : '❌'}`;
-    return `| ${report.benchmark} | ${result.name} | ${result.median} ${result.unit} | ${result.max} ${result.unit} | ${target} |`;
+    const max = result.max === undefined ? '—' : `${result.max} ${result.unit}`;
+    return `| ${report.benchmark} | ${result.name} | ${result.median} ${result.unit} | ${max} | ${target} |`;
   }),
 );
 const machines = [

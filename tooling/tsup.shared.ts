@@ -18,6 +18,6 @@ export function packageBuild(entry: Options['entry'] = { index: 'src/index.ts' }
     clean: true,
     splitting: false,
     treeshake: true,
-    shims: false,
+    shims: true,
   });
 }

@@ -1,3 +1,4 @@
 import { packageBuild } from '../../tooling/tsup.shared.js';
 
-export default packageBuild();
+// `zxcvbn` is its own entry so that the optional zxcvbn-ts packages load only for those who import it.
+export default packageBuild({ index: 'src/index.ts', zxcvbn: 'src/zxcvbn.ts' });

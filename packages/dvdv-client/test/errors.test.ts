@@ -4,6 +4,6 @@ import { DvdvError } from '../src/index.js';
 
 describe('DvdvError', () => {
   it('keeps the error contract of all egovkit packages', () => {
-    expectErrorClassContract(DvdvError, 'DvdvError');
+    expectErrorClassContract(DvdvError, 'DvdvError', 'EXAMPLE_CODE');
   });
 });

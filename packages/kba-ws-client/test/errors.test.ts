@@ -4,6 +4,6 @@ import { KbaWsError } from '../src/index.js';
 
 describe('KbaWsError', () => {
   it('keeps the error contract of all egovkit packages', () => {
-    expectErrorClassContract(KbaWsError, 'KbaWsError');
+    expectErrorClassContract(KbaWsError, 'KbaWsError', 'EXAMPLE_CODE');
   });
 });

@@ -4,6 +4,6 @@ import { OsciError } from '../src/index.js';
 
 describe('OsciError', () => {
   it('keeps the error contract of all egovkit packages', () => {
-    expectErrorClassContract(OsciError, 'OsciError');
+    expectErrorClassContract(OsciError, 'OsciError', 'EXAMPLE_CODE');
   });
 });

@@ -4,6 +4,6 @@ import { PasswordPolicyError } from '../src/index.js';
 
 describe('PasswordPolicyError', () => {
   it('keeps the error contract of all egovkit packages', () => {
-    expectErrorClassContract(PasswordPolicyError, 'PasswordPolicyError');
+    expectErrorClassContract(PasswordPolicyError, 'PasswordPolicyError', 'POLICY_INVALID');
   });
 });

@@ -4,6 +4,6 @@ import { XhdError } from '../src/index.js';
 
 describe('XhdError', () => {
   it('keeps the error contract of all egovkit packages', () => {
-    expectErrorClassContract(XhdError, 'XhdError');
+    expectErrorClassContract(XhdError, 'XhdError', 'EXAMPLE_CODE');
   });
 });

@@ -3,7 +3,12 @@
 import { publicPackages } from './lib/workspace.mjs';
 
 const steps = [
-  { step: 'Staff login checked against the KBA password preset', pkg: '@egovkit/password-policy', issue: 3 },
+  {
+    step: 'Staff login checked against the KBA password preset',
+    pkg: '@egovkit/password-policy',
+    issue: 3,
+    built: true,
+  },
   { step: 'Passport authority builds and validates an XhD application', pkg: '@egovkit/xhd', issue: 8 },
   {
     step: 'Document producer looked up in the DVDV (embedded LDIF directory)',
@@ -24,7 +29,10 @@ const steps = [
 const versions = new Map(publicPackages().map((pkg) => [pkg.name, pkg.version]));
 
 console.log('egovkit demo: the PassDEÜV flow end to end\n');
-for (const [index, { step, pkg, issue }] of steps.entries()) {
-  console.log(`${index + 1}. ${step}\n   ${pkg}@${versions.get(pkg)}: not built yet (issue #${issue})`);
+for (const [index, { step, pkg, issue, built }] of steps.entries()) {
+  const state = built
+    ? `built (issue #${issue}); not wired into the demo yet`
+    : `not built yet (issue #${issue})`;
+  console.log(`${index + 1}. ${step}\n   ${pkg}@${versions.get(pkg)}: ${state}`);
 }
 console.log('\nThe demo itself arrives with issue #9. Nothing was run; run the tests with `npm test`.');

@@ -18,6 +18,13 @@ try {
   );
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], { cwd: project });
 
+  // Checks beyond the exports that only a packed tarball can fail, e.g. data files missing from `files`.
+  /** @type {Record<string, string>} */
+  const packageChecks = {
+    '@egovkit/password-policy': `
+      if (m.loadDefaultBlocklist().check('P@ssw0rt2024!')?.kind !== 'normalised') throw new Error('blocklist data');`,
+  };
+
   // Both module systems must expose the same names, and every exported error class must keep its contract.
   /** @param {'import' | 'require'} kind @param {string} name */
   const probe = (kind, name) => `
@@ -28,6 +35,7 @@ try {
       const error = new m[key]('SMOKE_CODE', 'smoke');
       if (!(error instanceof Error) || error.code !== 'SMOKE_CODE' || error.name !== key) throw new Error(key + ' broke its contract');
     }
+    ${packageChecks[name] ?? ''}
     console.log(JSON.stringify(names));`;
   for (const pkg of packages) {
     const esm = execFileSync('node', ['--input-type=module', '-e', probe('import', pkg.name)], {

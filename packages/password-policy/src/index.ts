@@ -82,6 +82,7 @@ export {
   BSI_ORP4_SOURCES,
   bsiOrp4Preset,
   KBA_SOURCE,
+  type KbaPolicy,
   kbaPreset,
   NIST_800_63B_4_SOURCE,
   nist80063b4Preset,

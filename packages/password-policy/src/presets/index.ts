@@ -1,5 +1,9 @@
-import { KBA_LOCKOUT_DELAY, KBA_LOCKOUT_LOCK } from '../lockout/policy.js';
+import type { ExpiryPolicy } from '../expiry/policy.js';
+import { KBA_LOCKOUT_DELAY, KBA_LOCKOUT_LOCK, type LockoutPolicy } from '../lockout/policy.js';
 import type { PasswordPolicy, PolicySource } from '../policy/types.js';
+
+/** The kba preset always carries its lockout and expiry. */
+export type KbaPolicy = PasswordPolicy & { readonly lockout: LockoutPolicy; readonly expiry: ExpiryPolicy };
 
 export const KBA_SOURCE: PolicySource = {
   title:
@@ -27,7 +31,7 @@ const KBA_RULES = [
  * after 90 days for access credentials, the former waived while a compromise detector runs.
  * Nothing in it can be switched off; only the lockout variant, which the text leaves open, is chosen here.
  */
-export function kbaPreset(options: { readonly lockout?: 'lock' | 'delay' } = {}): PasswordPolicy {
+export function kbaPreset(options: { readonly lockout?: 'lock' | 'delay' } = {}): KbaPolicy {
   return {
     id: 'kba',
     description: 'KBA-Mindestanforderungen an Passwörter (Verpflichtungserklärung, Stand Januar 2023)',

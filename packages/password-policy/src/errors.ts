@@ -22,3 +22,10 @@ export type PasswordPolicyErrorCode =
 
 /** Every error this package throws; branch on `code`, which is stable across releases. */
 export class PasswordPolicyError extends EgovkitError<PasswordPolicyErrorCode> {}
+
+/** A store's error as STORE_FAILED (our own errors pass through), so that callers see one code and fail closed. */
+export function storeFailure(store: string, error: unknown): PasswordPolicyError {
+  if (error instanceof PasswordPolicyError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new PasswordPolicyError('STORE_FAILED', `${store} failed: ${reason}`, { cause: error });
+}

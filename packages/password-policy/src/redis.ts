@@ -1,4 +1,4 @@
-import { PasswordPolicyError } from './errors.js';
+import { storeFailure } from './errors.js';
 
 /**
  * The one Redis capability the Redis adapters use: running a Lua script atomically. Wrap your client with
@@ -19,23 +19,13 @@ export interface IoredisLike {
   eval(script: string, numberOfKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
 }
 
-function storeFailure(error: unknown): PasswordPolicyError {
-  return new PasswordPolicyError(
-    'STORE_FAILED',
-    `Redis script failed: ${(error as Error)?.message ?? String(error)}`,
-    {
-      cause: error,
-    },
-  );
-}
-
 export function nodeRedisScriptRunner(client: NodeRedisLike): RedisScriptRunner {
   return {
     async runScript(script, keys, args) {
       try {
         return await client.eval(script, { keys: [...keys], arguments: [...args] });
       } catch (error) {
-        throw storeFailure(error);
+        throw storeFailure('Redis script', error);
       }
     },
   };
@@ -47,7 +37,7 @@ export function ioredisScriptRunner(client: IoredisLike): RedisScriptRunner {
       try {
         return await client.eval(script, keys.length, ...keys, ...args);
       } catch (error) {
-        throw storeFailure(error);
+        throw storeFailure('Redis script', error);
       }
     },
   };

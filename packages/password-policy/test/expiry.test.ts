@@ -274,4 +274,15 @@ describe('createCompromiseDetector errors', () => {
     const detector = createCompromiseDetector({ store: failing });
     await expect(detector.isChangeRequired('a')).rejects.toMatchObject({ code: 'STORE_FAILED' });
   });
+
+  it('reports a failing notification as itself, not as a store failure, and keeps the suspicion', async () => {
+    const detector = createCompromiseDetector({
+      failureBurst: { count: 1, windowMs: 1000 },
+      onSuspected: () => {
+        throw new Error('mail server down');
+      },
+    });
+    await expect(detector.record({ account: 'a', outcome: 'failure' })).rejects.toThrow('mail server down');
+    expect(await detector.isChangeRequired('a')).toBe(true);
+  });
 });

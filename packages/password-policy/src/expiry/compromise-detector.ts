@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../clock.js';
-import { PasswordPolicyError } from '../errors.js';
+import { PasswordPolicyError, storeFailure } from '../errors.js';
 import type { RedisScriptRunner } from '../redis.js';
 
 /** A login-related event, as the Fachverfahren sees it. */
@@ -91,17 +91,6 @@ function positiveInteger(value: number, name: string): number {
   return value;
 }
 
-function storeFailure(error: unknown): PasswordPolicyError {
-  if (error instanceof PasswordPolicyError) return error;
-  return new PasswordPolicyError(
-    'STORE_FAILED',
-    `compromise detector store failed: ${(error as Error)?.message}`,
-    {
-      cause: error,
-    },
-  );
-}
-
 function differs(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a !== b;
 }
@@ -117,11 +106,57 @@ export function createCompromiseDetector(options: CompromiseDetectorOptions = {}
   positiveInteger(burst.windowMs, 'failureBurst.windowMs');
   const store = options.store ?? new InMemoryCompromiseStateStore();
 
-  async function raise(signal: CompromiseSignal): Promise<CompromiseSignal> {
-    if ((await store.flag(signal.account, signal.reason, signal.at.getTime())) && options.onSuspected) {
-      await options.onSuspected(signal);
+  /** Records the event in the store and returns the signal it raises, if any. */
+  async function detect(event: LoginEvent): Promise<CompromiseSignal | undefined> {
+    const now = clock.now();
+    const sessionKey = event.sessionId ?? event.system ?? event.address ?? 'default';
+    const address = event.address ? { address: event.address } : {};
+    switch (event.outcome) {
+      case 'failure': {
+        const failures = await store.addFailure(event.account, now, burst.windowMs);
+        if (failures < burst.count) return undefined;
+        return {
+          account: event.account,
+          reason: 'FAILURE_BURST',
+          at: new Date(now),
+          evidence: { failures, windowMs: burst.windowMs, ...address },
+        };
+      }
+      case 'logout':
+        await store.removeSession(event.account, sessionKey);
+        return undefined;
+      case 'success':
+      case 'activity': {
+        const session: SessionRecord = {
+          ...(event.system === undefined ? {} : { system: event.system }),
+          ...(event.location === undefined ? {} : { location: event.location }),
+          lastSeen: now,
+        };
+        const others = await store.touchSession(event.account, sessionKey, session, sessionTimeoutMs);
+        const conflicting = others.filter(
+          (other) => differs(other.system, session.system) || differs(other.location, session.location),
+        );
+        if (conflicting.length === 0) return undefined;
+        const all = [session, ...conflicting];
+        const distinct = (values: (string | undefined)[]) =>
+          [...new Set(values.filter((value): value is string => value !== undefined))].sort();
+        return {
+          account: event.account,
+          reason: 'PARALLEL_SESSIONS',
+          at: new Date(now),
+          evidence: {
+            systems: distinct(all.map((entry) => entry.system)),
+            locations: distinct(all.map((entry) => entry.location)),
+            ...address,
+          },
+        };
+      }
+      default:
+        throw new PasswordPolicyError(
+          'ARGUMENT_INVALID',
+          `unknown login event outcome ${JSON.stringify(event.outcome)}`,
+        );
     }
-    return signal;
   }
 
   return {
@@ -130,75 +165,31 @@ export function createCompromiseDetector(options: CompromiseDetectorOptions = {}
       if (typeof event?.account !== 'string' || event.account === '') {
         throw new PasswordPolicyError('ARGUMENT_INVALID', 'a login event needs an account');
       }
-      const now = clock.now();
-      const sessionKey = event.sessionId ?? event.system ?? event.address ?? 'default';
+      let signal: CompromiseSignal | undefined;
+      let newlySuspected = false;
       try {
-        switch (event.outcome) {
-          case 'failure': {
-            const failures = await store.addFailure(event.account, now, burst.windowMs);
-            if (failures < burst.count) return undefined;
-            return await raise({
-              account: event.account,
-              reason: 'FAILURE_BURST',
-              at: new Date(now),
-              evidence: {
-                failures,
-                windowMs: burst.windowMs,
-                ...(event.address ? { address: event.address } : {}),
-              },
-            });
-          }
-          case 'logout':
-            await store.removeSession(event.account, sessionKey);
-            return undefined;
-          case 'success':
-          case 'activity': {
-            const session: SessionRecord = {
-              ...(event.system === undefined ? {} : { system: event.system }),
-              ...(event.location === undefined ? {} : { location: event.location }),
-              lastSeen: now,
-            };
-            const others = await store.touchSession(event.account, sessionKey, session, sessionTimeoutMs);
-            const conflicting = others.filter(
-              (other) => differs(other.system, session.system) || differs(other.location, session.location),
-            );
-            if (conflicting.length === 0) return undefined;
-            const all = [session, ...conflicting];
-            const distinct = (values: (string | undefined)[]) =>
-              [...new Set(values.filter((value): value is string => value !== undefined))].sort();
-            return await raise({
-              account: event.account,
-              reason: 'PARALLEL_SESSIONS',
-              at: new Date(now),
-              evidence: {
-                systems: distinct(all.map((entry) => entry.system)),
-                locations: distinct(all.map((entry) => entry.location)),
-                ...(event.address ? { address: event.address } : {}),
-              },
-            });
-          }
-          default:
-            throw new PasswordPolicyError(
-              'ARGUMENT_INVALID',
-              `unknown login event outcome ${JSON.stringify(event.outcome)}`,
-            );
-        }
+        signal = await detect(event);
+        if (signal !== undefined)
+          newlySuspected = await store.flag(signal.account, signal.reason, signal.at.getTime());
       } catch (error) {
-        throw storeFailure(error);
+        throw storeFailure('compromise detector store', error);
       }
+      // Outside the store's error handling: a failing notification is not a store failure.
+      if (signal !== undefined && newlySuspected && options.onSuspected) await options.onSuspected(signal);
+      return signal;
     },
     async isChangeRequired(account) {
       try {
         return await store.isFlagged(account);
       } catch (error) {
-        throw storeFailure(error);
+        throw storeFailure('compromise detector store', error);
       }
     },
     async passwordChanged(account) {
       try {
         await store.clear(account);
       } catch (error) {
-        throw storeFailure(error);
+        throw storeFailure('compromise detector store', error);
       }
     },
   };

@@ -1,4 +1,4 @@
-import { PasswordPolicyError } from '../errors.js';
+import { PasswordPolicyError, storeFailure } from '../errors.js';
 import { createScryptHasher, type PasswordHasher } from './hasher.js';
 import type { PasswordHistoryStore } from './stores.js';
 
@@ -8,17 +8,6 @@ export interface PasswordHistoryOptions {
   readonly hasher?: PasswordHasher;
   /** How many previous passwords to keep; at least the largest history rule. Default 5 (the KBA's number). */
   readonly keep?: number;
-}
-
-function storeFailure(error: unknown): PasswordPolicyError {
-  if (error instanceof PasswordPolicyError) return error;
-  return new PasswordPolicyError(
-    'STORE_FAILED',
-    `password history store failed: ${(error as Error)?.message}`,
-    {
-      cause: error,
-    },
-  );
 }
 
 function requireUserId(userId: string): void {
@@ -55,7 +44,7 @@ export class PasswordHistory {
     try {
       entries = await this.#store.list(userId);
     } catch (error) {
-      throw storeFailure(error);
+      throw storeFailure('password history store', error);
     }
     let reused = false;
     for (const encoded of entries.slice(0, count)) {
@@ -71,7 +60,7 @@ export class PasswordHistory {
     try {
       await this.#store.add(userId, encoded, this.keep);
     } catch (error) {
-      throw storeFailure(error);
+      throw storeFailure('password history store', error);
     }
   }
 }

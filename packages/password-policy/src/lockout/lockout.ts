@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../clock.js';
-import { PasswordPolicyError } from '../errors.js';
+import { PasswordPolicyError, storeFailure } from '../errors.js';
 import { validateLockoutPolicy } from '../policy/validate.js';
 import type { LockoutPolicy } from './policy.js';
 import type { LockoutStore } from './stores.js';
@@ -72,7 +72,10 @@ export interface LockoutOptions {
   readonly policy: LockoutPolicy;
   readonly store: LockoutStore;
   readonly clock?: Clock;
-  /** Called in the delay variant when the failures reach the threshold, and on every failure after it. */
+  /**
+   * Called in the delay variant when the failures reach the threshold, and on every failure after it. When it
+   * throws, `failed()` rejects with its error — the failure is counted all the same.
+   */
   readonly onAdministratorNotice?: (notice: AdministratorNotice) => void | Promise<void>;
   readonly onEvent?: (event: LockoutEvent) => void;
 }
@@ -100,10 +103,7 @@ async function guarded<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
-    if (error instanceof PasswordPolicyError) throw error;
-    throw new PasswordPolicyError('STORE_FAILED', `lockout store failed: ${(error as Error)?.message}`, {
-      cause: error,
-    });
+    throw storeFailure('lockout store', error);
   }
 }
 

@@ -182,6 +182,24 @@ export function loadDefaultBlocklist(): Blocklist {
   return defaultBlocklist;
 }
 
+/** The password's readings the context-word check searches: folded, normalised, and each reversed. */
+export function contextSearchTexts(password: string): string[] {
+  if (typeof password !== 'string' || password === '') return [];
+  const { folded, normalised } = normalisedCandidates(password);
+  const texts = [folded, ...normalised];
+  return [...texts, ...texts.map((text) => [...lettersOnly(text)].reverse().join(''))];
+}
+
+/** Whether any token of the context values (at least `minTokenLength` long) occurs in one of the texts. */
+export function containsContextToken(
+  texts: readonly string[],
+  contextValues: readonly string[],
+  minTokenLength = 4,
+): boolean {
+  const tokens = contextValues.flatMap(contextTokens).filter((token) => token.length >= minTokenLength);
+  return tokens.some((token) => texts.some((text) => text.includes(token)));
+}
+
 /**
  * Whether the password contains a token of the context values (user id, name, authority, product …), also
  * after normalisation and reversed: "Erika Mustermann" → mustermann is found in "Mu$t3rm4nn!2026".
@@ -191,11 +209,5 @@ export function findContextWord(
   contextValues: readonly string[],
   minTokenLength = 4,
 ): boolean {
-  if (typeof password !== 'string' || password === '') return false;
-  const tokens = contextValues.flatMap(contextTokens).filter((token) => token.length >= minTokenLength);
-  if (tokens.length === 0) return false;
-  const { folded, normalised } = normalisedCandidates(password);
-  const texts = [folded, ...normalised];
-  texts.push(...texts.map((text) => [...lettersOnly(text)].reverse().join('')));
-  return tokens.some((token) => texts.some((text) => text.includes(token)));
+  return containsContextToken(contextSearchTexts(password), contextValues, minTokenLength);
 }

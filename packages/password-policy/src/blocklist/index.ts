@@ -3,6 +3,8 @@ export {
   type BlocklistMatch,
   type BlocklistOptions,
   combineBlocklists,
+  containsContextToken,
+  contextSearchTexts,
   createBlocklist,
   findContextWord,
   loadBlocklistFile,

@@ -1,4 +1,9 @@
-import { type Blocklist, findContextWord, loadDefaultBlocklist } from '../blocklist/index.js';
+import {
+  type Blocklist,
+  containsContextToken,
+  contextSearchTexts,
+  loadDefaultBlocklist,
+} from '../blocklist/index.js';
 import type { BreachedPasswordLookup } from '../breach/range-lookup.js';
 import { PasswordPolicyError } from '../errors.js';
 import type { PasswordHistory } from '../history/history.js';
@@ -153,10 +158,12 @@ export function createPasswordPolicy(
         const match = blocklist?.check(password);
         return match === undefined ? [] : [{ code: 'PASSWORD_COMMON', params: { kind: match.kind } }];
       }
-      case 'contextWords':
+      case 'contextWords': {
+        const texts = contextSearchTexts(password);
         return rule.fields
-          .filter((field) => findContextWord(password, contextValues(context, field), rule.minTokenLength))
+          .filter((field) => containsContextToken(texts, contextValues(context, field), rule.minTokenLength))
           .map((field) => ({ code: 'PASSWORD_CONTAINS_CONTEXT', params: { field } }));
+      }
       case 'breached': {
         const result = await options.breachLookup?.check(password);
         return result?.breached

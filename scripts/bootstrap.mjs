@@ -9,6 +9,8 @@ const TEST_SYSTEM_PACKAGES = [
   { command: 'slapadd', debianPackage: 'slapd' },
   { command: 'ldapsearch', debianPackage: 'ldap-utils' },
   { command: 'redis-server', debianPackage: 'redis-server' },
+  // kba-ws-client's tests need a server that sends real TLS alerts: openssl s_server.
+  { command: 'openssl', debianPackage: 'openssl' },
 ];
 
 /** @type {Record<string, string>} */

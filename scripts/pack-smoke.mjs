@@ -23,6 +23,8 @@ try {
   const packageChecks = {
     '@egovkit/password-policy': `
       if (m.loadDefaultBlocklist().check('P@ssw0rt2024!')?.kind !== 'normalised') throw new Error('blocklist data');`,
+    '@egovkit/kba-ws-client': `
+      if (m.getTlsPreset('bsi').minimumKeySizes.rsa !== 3000) throw new Error('presets');`,
   };
 
   // Both module systems must expose the same names, and every exported error class must keep its contract.
@@ -54,6 +56,13 @@ try {
       throw new Error(`${pkg.name}: ESM exports ${esm.trim()} differ from CJS exports ${cjs.trim()}`);
     console.log(`${pkg.name}@${pkg.version}: import and require both load ${esm.trim()}`);
   }
+  // Command-line tools shipped by packages must start from the installed tarball.
+  const help = execFileSync('npx', ['--no-install', 'egovkit-kba', '--help'], {
+    cwd: project,
+    encoding: 'utf8',
+  });
+  if (!help.includes('security-statement')) throw new Error('egovkit-kba --help printed no usage');
+  console.log('egovkit-kba: the installed binary starts.');
   console.log(`Pack smoke test passed for ${packages.length} packages.`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tooling/tsup.shared.js';
 
-export default packageBuild();
+export default packageBuild({ index: 'src/index.ts', cli: 'src/cli.ts' });

@@ -1,0 +1,210 @@
+import { getTestPki, TestCertificateAuthority } from '@egovkit/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKbaClient, type KbaClient, KbaWsError } from '../src/index.js';
+import {
+  clientOptions,
+  memorySink,
+  requestBody,
+  type SoapTestServer,
+  startSoapServer,
+  validContext,
+} from './helpers/soap-server.js';
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<KbaWsError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error, `expected ${code}`).toBeInstanceOf(KbaWsError);
+  expect((error as KbaWsError).code).toBe(code);
+  return error as KbaWsError;
+}
+
+describe('a call against a good server', () => {
+  let server: SoapTestServer;
+  let client: KbaClient;
+  const sink = memorySink();
+
+  beforeAll(async () => {
+    server = await startSoapServer();
+    client = await createKbaClient(await clientOptions(server, sink));
+  });
+  afterAll(async () => {
+    await client.close();
+    await server.close();
+  });
+
+  it('sends a SOAP 1.1 request with mutual TLS and returns the parsed body', async () => {
+    const result = await client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext });
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ antwort: { status: 'OK' } });
+    const received = server.requests.at(-1);
+    expect(received?.path).toBe('/ws/auskunft');
+    expect(received?.headers.soapaction).toBe('"fahrzeugAuskunft"');
+    expect(received?.headers['content-type']).toBe('text/xml; charset=utf-8');
+    expect(received?.body).toContain('<soap:Body><ns:anfrage');
+    expect(received?.clientSubject).toBe('Zulassungsstelle Musterkreis (Test)');
+    expect(['TLSv1.3', 'TLSv1.2']).toContain(result.connection.protocol);
+  });
+
+  it('records before and after events with the real addresses, ports and TLS parameters', async () => {
+    sink.events.length = 0;
+    const result = await client.call('auskunft', 'fahrzeugAuskunft', requestBody, {
+      context: { ...validContext, reasonCode: 8, caseReference: 'AZ 31-2026/17' },
+    });
+    const [before, after] = sink.events;
+    expect(before?.['event.name']).toBe('kba.call.before');
+    expect(after?.['event.name']).toBe('kba.call.after');
+    expect(after?.['event.outcome']).toBe('success');
+    for (const event of [before, after]) {
+      expect(event?.['user.id']).toBe('MUS-4711');
+      expect(event?.['kba.org_unit']).toBe(validContext.orgUnit);
+      expect(event?.['device.id']).toBe('ws-31-07');
+      expect(event?.['kba.reason_code']).toBe(8);
+      expect(event?.['kba.case_reference']).toBe('AZ 31-2026/17');
+      expect(event?.['kba.request_id']).toBe(result.requestId);
+      expect(event?.['kba.service']).toBe('auskunft');
+      expect(event?.['kba.operation']).toBe('fahrzeugAuskunft');
+    }
+    // The port the server saw the request come from is the client port in the audit event.
+    expect(after?.['client.port']).toBe(server.requests.at(-1)?.remotePort);
+    expect(after?.['client.address']).toBe('127.0.0.1');
+    expect(after?.['network.peer.address']).toBe('127.0.0.1');
+    expect(after?.['network.peer.port']).toBe(server.port);
+    expect(after?.['tls.protocol.version']).toBe(result.connection.protocol?.replace('TLSv', ''));
+    expect(after?.['tls.cipher']).toMatch(/^TLS_/);
+    expect(after?.['tls.server.subject']).toContain('kba');
+    // Payloads are not logged, only their digests.
+    expect(JSON.stringify(sink.events)).not.toContain('MU-XY 123');
+    expect(before?.['kba.request.body.sha256']).toMatch(/^[0-9a-f]{64}$/);
+    expect(after?.['kba.response.body.sha256']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses a call without or with an incomplete request context, before anything is sent', async () => {
+    const sent = server.requests.length;
+    await expectCode(
+      client.call('auskunft', 'fahrzeugAuskunft', requestBody, {} as never),
+      'CONTEXT_MISSING',
+    );
+    const incomplete = await expectCode(
+      client.call('auskunft', 'fahrzeugAuskunft', requestBody, {
+        context: { ...validContext, reasonCode: 9 },
+      }),
+      'CONTEXT_INVALID',
+    );
+    expect(incomplete.details?.path).toBe('caseReference');
+    await expectCode(
+      client.call('auskunft', 'x', requestBody, { context: { ...validContext, orgUnit: '' } }),
+      'CONTEXT_INVALID',
+    );
+    await expectCode(
+      client.call('auskunft', 'x', requestBody, { context: { ...validContext, reasonCode: 10 as never } }),
+      'CONTEXT_INVALID',
+    );
+    await expectCode(
+      client.call('auskunft', 'x', requestBody, { context: { ...validContext, userId: 'a\nforged' } }),
+      'CONTEXT_INVALID',
+    );
+    expect(server.requests.length).toBe(sent);
+  });
+
+  it('does not make the call when the audit sink fails, and withholds the result when the after-event fails', async () => {
+    const failing = memorySink();
+    const guarded = await createKbaClient(await clientOptions(server, failing));
+    try {
+      failing.failWith = new Error('disk full');
+      const sent = server.requests.length;
+      const refused = await expectCode(
+        guarded.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
+        'AUDIT_FAILED',
+      );
+      expect((refused.cause as Error).message).toBe('disk full');
+      expect(server.requests.length).toBe(sent);
+
+      // Let the before-event through, fail the after-event.
+      failing.failWith = undefined;
+      const original = failing.write;
+      failing.write = async (event) => {
+        if (event['event.name'] === 'kba.call.after') throw new Error('sink gone');
+        return original(event);
+      };
+      await expectCode(
+        guarded.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
+        'AUDIT_FAILED',
+      );
+      expect(server.requests.length).toBe(sent + 1);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
+describe('server validation', () => {
+  const cases = [
+    ['an expired certificate', 'expired', 'SERVER_CERTIFICATE_EXPIRED'],
+    ['a certificate that is not yet valid', 'notYetValid', 'SERVER_CERTIFICATE_NOT_YET_VALID'],
+    ['a certificate for another host', 'wrongHostName', 'SERVER_HOSTNAME_MISMATCH'],
+    ['a self-signed certificate', 'selfSigned', 'SERVER_CERTIFICATE_UNTRUSTED'],
+    ['an RSA-1024 certificate', 'rsa1024', 'SERVER_KEY_TOO_WEAK'],
+  ] as const;
+
+  for (const [label, name, code] of cases) {
+    it(`refuses ${label} with ${code} and sends nothing`, async () => {
+      const pki = await getTestPki();
+      const server = await startSoapServer({ certificate: pki.certificates[name] });
+      const sink = memorySink();
+      const client = await createKbaClient(await clientOptions(server, sink));
+      try {
+        await expectCode(
+          client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
+          code,
+        );
+        expect(server.requests).toHaveLength(0);
+        const failure = sink.events.find((event) => event['event.name'] === 'kba.call.failure');
+        expect(failure?.['error.type']).toBe(code);
+      } finally {
+        await client.close();
+        await server.close();
+      }
+    });
+  }
+
+  it('refuses a server whose chain ends in a CA that is not a trust anchor', async () => {
+    const pki = await getTestPki();
+    const server = await startSoapServer();
+    const other = (
+      await TestCertificateAuthority.createRoot({ name: 'otherRoot', commonName: 'Some other root' })
+    ).certificate;
+    const client = await createKbaClient(
+      await clientOptions(server, memorySink(), { trustAnchors: { caPem: other.certificatePem } }),
+    );
+    try {
+      await expectCode(
+        client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
+        'SERVER_CERTIFICATE_UNTRUSTED',
+      );
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+    expect(pki.trustAnchorPem).not.toBe(other.certificatePem);
+  });
+
+  it('refuses a revoked server certificate when CRLs are configured', async () => {
+    const pki = await getTestPki();
+    const server = await startSoapServer({ certificate: pki.certificates.revoked });
+    const client = await createKbaClient(
+      await clientOptions(server, memorySink(), { crl: [...pki.crls.all] }),
+    );
+    try {
+      await expectCode(
+        client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
+        'SERVER_CERTIFICATE_REVOKED',
+      );
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+});

@@ -22,8 +22,16 @@ const server = createServer(
   (request, response) => {
     request.resume();
     request.on('end', () => {
-      response.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': answer.length });
-      response.end(answer);
+      const send = () => {
+        response.writeHead(200, {
+          'content-type': 'text/xml; charset=utf-8',
+          'content-length': answer.length,
+        });
+        response.end(answer);
+      };
+      // `/slow/...` answers after 20 ms, like a register lookup behind the web service.
+      if (request.url?.startsWith('/slow/')) setTimeout(send, 20);
+      else send();
     });
   },
 );

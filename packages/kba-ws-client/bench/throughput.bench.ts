@@ -20,6 +20,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 const REQUESTS_PER_ROUND = 3000;
 const ROUNDS = 5;
 const WARM_UP = 500;
+const SLOW_CONCURRENCY = 32;
+const SLOW_REQUESTS_PER_ROUND = 1000;
 const TARGET_OVERHEAD_PERCENT = 15;
 
 const pki = await getTestPki();
@@ -52,10 +54,10 @@ const bare = new Agent({
     rejectUnauthorized: true,
   },
 });
-async function bareRequest(): Promise<void> {
+async function bareRequest(path: string): Promise<void> {
   const response = await bare.request({
     origin,
-    path: '/ws/auskunft',
+    path,
     method: 'POST',
     headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"fahrzeugAuskunft"' },
     body: envelope,
@@ -68,7 +70,7 @@ const auditDirectory = mkdtempSync(join(tmpdir(), 'kba-bench-'));
 const sink = createJsonLinesAuditSink({ path: join(auditDirectory, 'audit.jsonl') });
 const client = await createKbaClient({
   endpoint: origin,
-  services: { auskunft: { path: '/ws/auskunft' } },
+  services: { auskunft: { path: '/ws/auskunft' }, langsam: { path: '/slow/auskunft' } },
   trustAnchors: { caPem: pki.trustAnchorPem },
   clientCertificate: {
     pkcs12: pki.certificates.kbaClient.pkcs12,
@@ -78,22 +80,32 @@ const client = await createKbaClient({
   connections: CONCURRENCY,
   maxConcurrentCalls: CONCURRENCY,
 });
-async function clientRequest(): Promise<void> {
-  await client.call('auskunft', 'fahrzeugAuskunft', body, { context });
+async function clientRequest(service: string): Promise<void> {
+  await client.call(service, 'fahrzeugAuskunft', body, { context });
 }
 
-async function run(request: () => Promise<void>, total: number): Promise<number> {
+/** Requests per second and client CPU time per request for `total` requests with `concurrency` in flight. */
+async function run(
+  request: () => Promise<void>,
+  total: number,
+  concurrency: number,
+): Promise<{ rate: number; cpuMicroseconds: number }> {
   let next = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (next < total) {
         next += 1;
         await request();
       }
     }),
   );
-  return total / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  return {
+    rate: total / ((performance.now() - started) / 1000),
+    cpuMicroseconds: (used.user + used.system) / total,
+  };
 }
 
 const median = (values: number[]) => {
@@ -101,24 +113,47 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
 
-try {
-  await run(bareRequest, WARM_UP);
-  await run(clientRequest, WARM_UP);
-  const bareRates: number[] = [];
-  const clientRates: number[] = [];
-  const overheads: number[] = [];
-  // Alternating rounds, so that drift on the machine hits both clients alike.
+interface ScenarioResult {
+  bare: number[];
+  client: number[];
+  overhead: number[];
+  bareCpu: number[];
+  clientCpu: number[];
+}
+
+// Alternating rounds, so that drift on the machine hits both clients alike.
+async function scenario(label: string, path: string, service: string, concurrency: number, requests: number) {
+  const result: ScenarioResult = { bare: [], client: [], overhead: [], bareCpu: [], clientCpu: [] };
+  await run(() => bareRequest(path), WARM_UP, concurrency);
+  await run(() => clientRequest(service), WARM_UP, concurrency);
   for (let round = 0; round < ROUNDS; round += 1) {
-    const bareRate = await run(bareRequest, REQUESTS_PER_ROUND);
-    const clientRate = await run(clientRequest, REQUESTS_PER_ROUND);
-    bareRates.push(bareRate);
-    clientRates.push(clientRate);
-    overheads.push((1 - clientRate / bareRate) * 100);
+    const bareRun = await run(() => bareRequest(path), requests, concurrency);
+    const clientRun = await run(() => clientRequest(service), requests, concurrency);
+    result.bare.push(bareRun.rate);
+    result.client.push(clientRun.rate);
+    result.overhead.push((1 - clientRun.rate / bareRun.rate) * 100);
+    result.bareCpu.push(bareRun.cpuMicroseconds);
+    result.clientCpu.push(clientRun.cpuMicroseconds);
     console.log(
-      `round ${round + 1}: bare undici ${bareRate.toFixed(0)} req/s, kba-ws-client ${clientRate.toFixed(0)} req/s`,
+      `${label} round ${round + 1}: bare undici ${bareRun.rate.toFixed(0)} req/s (${bareRun.cpuMicroseconds.toFixed(0)} µs CPU), ` +
+        `kba-ws-client ${clientRun.rate.toFixed(0)} req/s (${clientRun.cpuMicroseconds.toFixed(0)} µs CPU)`,
     );
   }
-  const overhead = Math.round(median(overheads) * 10) / 10;
+  return result;
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+try {
+  const saturated = await scenario('saturated', '/ws/auskunft', 'auskunft', CONCURRENCY, REQUESTS_PER_ROUND);
+  const slow = await scenario(
+    '20 ms server',
+    '/slow/auskunft',
+    'langsam',
+    SLOW_CONCURRENCY,
+    SLOW_REQUESTS_PER_ROUND,
+  );
+  const overhead = round1(median(saturated.overhead));
   const report = {
     benchmark: 'kba-ws-client',
     date: new Date().toISOString(),
@@ -130,34 +165,57 @@ try {
     setup: {
       transport:
         'HTTPS with mutual TLS (TLS 1.3, RSA-3072 certificates), keep-alive, loopback, server in its own process',
-      concurrency: CONCURRENCY,
-      requestsPerRound: REQUESTS_PER_ROUND,
+      saturated: { concurrency: CONCURRENCY, requestsPerRound: REQUESTS_PER_ROUND, serverDelayMs: 0 },
+      slowServer: {
+        concurrency: SLOW_CONCURRENCY,
+        requestsPerRound: SLOW_REQUESTS_PER_ROUND,
+        serverDelayMs: 20,
+      },
       rounds: ROUNDS,
-      audit: 'JSON-lines sink with hash chain and fsync (group commit), two events per call',
+      audit: 'JSON-lines sink with hash chain and fdatasync (group commit), two events per call',
     },
     results: [
       {
-        name: 'bare undici client: requests per second',
+        name: `saturated, ${CONCURRENCY} in flight: bare undici`,
         unit: 'req/s',
-        median: Math.round(median(bareRates)),
-        max: Math.round(Math.max(...bareRates)),
+        median: Math.round(median(saturated.bare)),
+        max: Math.round(Math.max(...saturated.bare)),
         runs: ROUNDS,
       },
       {
-        name: 'kba-ws-client (SOAP + context + audit): requests per second',
+        name: `saturated, ${CONCURRENCY} in flight: kba-ws-client (SOAP + context + audit)`,
         unit: 'req/s',
-        median: Math.round(median(clientRates)),
-        max: Math.round(Math.max(...clientRates)),
+        median: Math.round(median(saturated.client)),
+        max: Math.round(Math.max(...saturated.client)),
         runs: ROUNDS,
       },
       {
-        name: 'kba-ws-client overhead versus bare undici',
+        name: 'saturated: kba-ws-client overhead versus bare undici',
         unit: '%',
         median: overhead,
-        max: Math.round(Math.max(...overheads) * 10) / 10,
+        max: round1(Math.max(...saturated.overhead)),
         runs: ROUNDS,
         target: TARGET_OVERHEAD_PERCENT,
         meetsTarget: overhead <= TARGET_OVERHEAD_PERCENT,
+      },
+      {
+        name: 'saturated: client CPU per request, bare undici',
+        unit: 'µs',
+        median: Math.round(median(saturated.bareCpu)),
+        runs: ROUNDS,
+      },
+      {
+        name: 'saturated: client CPU per request, kba-ws-client',
+        unit: 'µs',
+        median: Math.round(median(saturated.clientCpu)),
+        runs: ROUNDS,
+      },
+      {
+        name: `server answering after 20 ms, ${SLOW_CONCURRENCY} in flight: kba-ws-client overhead versus bare undici`,
+        unit: '%',
+        median: round1(median(slow.overhead)),
+        max: round1(Math.max(...slow.overhead)),
+        runs: ROUNDS,
       },
     ],
   };

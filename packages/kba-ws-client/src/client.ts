@@ -247,6 +247,8 @@ interface SocketState {
   readonly verification: ServerVerification;
   /** Connection-level findings not yet written to the audit log. */
   pendingFindings: boolean;
+  /** Addresses and TLS parameters, fixed for the life of the connection. */
+  info?: ConnectionInfo;
 }
 
 function positiveInteger(value: number | undefined, fallback: number, option: string, minimum = 1): number {
@@ -301,6 +303,7 @@ export class KbaClient {
   readonly #limiter: Limiter;
   readonly #connector: buildConnector.connector;
   readonly #sockets = new WeakMap<Socket, SocketState>();
+  readonly #connectionAttributeCache = new WeakMap<ConnectionInfo, AuditAttributes>();
   readonly #retry: Required<KbaClientRetry>;
   readonly #timeouts: Required<KbaClientTimeouts>;
   readonly #maxResponseBytes: number;
@@ -545,6 +548,7 @@ export class KbaClient {
       ...(options.header === undefined ? {} : { header: options.header }),
     });
     const payload = Buffer.from(envelope, 'utf8');
+    const payloadDigest = sha256Hex(payload);
     const idempotent = options.idempotent ?? definition.idempotentOperations?.includes(operation) ?? false;
     const attempts = idempotent ? this.#retry.attempts : 1;
     const action = options.soapAction ?? `${definition.actionPrefix ?? ''}${operation}`;
@@ -571,15 +575,13 @@ export class KbaClient {
           'url.full': `${this.#origin}${definition.path}`,
           'server.address': this.#serverAddress,
           'server.port': this.#serverPort,
-          'kba.request.body.sha256': sha256Hex(payload),
+          'kba.request.body.sha256': payloadDigest,
           'kba.request.body.size': payload.length,
-          ...Object.fromEntries(
-            Object.entries(options.auditAttributes ?? {}).map(([key, value]) => [
-              `kba.attribute.${key}`,
-              value,
-            ]),
-          ),
         };
+        if (options.auditAttributes !== undefined) {
+          for (const [key, value] of Object.entries(options.auditAttributes))
+            base[`kba.attribute.${key}`] = value;
+        }
         await this.#audit.emit('kba.call.before', base);
         const exchange = await this.#exchange(definition.path, payload, version, action, requestId, signal);
         const durationMs = Math.round(performance.now() - started);
@@ -601,21 +603,23 @@ export class KbaClient {
         await this.#flushConnectionFindings(exchange.socket, base);
         await this.#audit.emit(
           'kba.call.after',
-          {
-            ...base,
-            ...this.#connectionAttributes(connection),
-            'http.response.status_code': status,
-            'kba.response.body.sha256': sha256Hex(responseXml),
-            'kba.response.body.size': Buffer.byteLength(responseXml),
-            'kba.duration_ms': durationMs,
-            ...(fault === undefined
-              ? {}
-              : {
-                  'error.type': 'SOAP_FAULT',
-                  'kba.soap.fault.code': fault.code,
-                  'kba.soap.fault.reason': fault.reason,
-                }),
-          },
+          [
+            base,
+            this.#connectionAttributes(connection),
+            {
+              'http.response.status_code': status,
+              'kba.response.body.sha256': sha256Hex(responseXml),
+              'kba.response.body.size': Buffer.byteLength(responseXml),
+              'kba.duration_ms': durationMs,
+              ...(fault === undefined
+                ? {}
+                : {
+                    'error.type': 'SOAP_FAULT',
+                    'kba.soap.fault.code': fault.code,
+                    'kba.soap.fault.reason': fault.reason,
+                  }),
+            },
+          ],
           faultError === undefined ? 'success' : 'failure',
         );
         if (faultError !== undefined) throw faultError;
@@ -649,6 +653,16 @@ export class KbaClient {
 
   #connectionAttributes(connection: ConnectionInfo | undefined): AuditAttributes {
     if (connection === undefined) return {};
+    // The same for every call on a connection: computed once per connection.
+    let attributes = this.#connectionAttributeCache.get(connection);
+    if (attributes === undefined) {
+      attributes = this.#computeConnectionAttributes(connection);
+      this.#connectionAttributeCache.set(connection, attributes);
+    }
+    return attributes;
+  }
+
+  #computeConnectionAttributes(connection: ConnectionInfo): AuditAttributes {
     const certificate = connection.serverCertificate;
     return {
       'client.address': connection.localAddress,
@@ -715,16 +729,18 @@ export class KbaClient {
       }
       await this.#audit.emit(
         'kba.call.failure',
-        {
-          ...base,
-          ...this.#connectionAttributes(connection),
-          'error.type': error.code,
-          'kba.error.message': message,
-          'kba.duration_ms': durationMs,
-          'kba.retry': willRetry,
-          'http.response.status_code':
-            typeof error.details?.status === 'number' ? error.details.status : undefined,
-        },
+        [
+          base,
+          this.#connectionAttributes(connection),
+          {
+            'error.type': error.code,
+            'kba.error.message': message,
+            'kba.duration_ms': durationMs,
+            'kba.retry': willRetry,
+            'http.response.status_code':
+              typeof error.details?.status === 'number' ? error.details.status : undefined,
+          },
+        ],
         'failure',
       );
     } catch (auditError) {
@@ -865,8 +881,15 @@ export class KbaClient {
   }
 
   #describe(socket: Socket | undefined): ConnectionInfo {
-    const tlsSocket = socket as TLSSocket | undefined;
     const state = socket === undefined ? undefined : this.#sockets.get(socket);
+    if (state?.info !== undefined) return state.info;
+    const info = this.#describeSocket(socket, state);
+    if (state !== undefined) state.info = info;
+    return info;
+  }
+
+  #describeSocket(socket: Socket | undefined, state: SocketState | undefined): ConnectionInfo {
+    const tlsSocket = socket as TLSSocket | undefined;
     const cipher = tlsSocket?.getCipher?.();
     return {
       localAddress: socket?.localAddress,

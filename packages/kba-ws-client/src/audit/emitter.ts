@@ -24,9 +24,10 @@ export class AuditEmitter {
     this.#now = now;
   }
 
+  /** Writes one event made of the given attribute groups (later groups win); undefined values are left out. */
   async emit(
     name: AuditEventName,
-    attributes: AuditAttributes,
+    attributes: AuditAttributes | readonly AuditAttributes[],
     outcome?: AuditEvent['event.outcome'],
   ): Promise<void> {
     const event: Record<string, AuditAttributeValue> = {
@@ -34,7 +35,15 @@ export class AuditEmitter {
       'event.time': this.#now().toISOString(),
     };
     if (outcome !== undefined) event['event.outcome'] = outcome;
-    for (const [key, value] of Object.entries(attributes)) if (value !== undefined) event[key] = value;
+    const groups = Array.isArray(attributes)
+      ? (attributes as readonly AuditAttributes[])
+      : [attributes as AuditAttributes];
+    for (const group of groups) {
+      for (const key in group) {
+        const value = group[key];
+        if (value !== undefined) event[key] = value;
+      }
+    }
     const frozen = Object.freeze(event) as AuditEvent;
     const results = await Promise.allSettled(this.#sinks.map((sink) => sink.write(frozen)));
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');

@@ -153,6 +153,25 @@ function readHead(headPath: string, logPath: string): AuditHead | undefined {
   return head;
 }
 
+function isPlainJsonEvent(event: unknown): boolean {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) return false;
+  for (const value of Object.values(event)) {
+    if (value === undefined) return false;
+    if (typeof value === 'number' && !Number.isFinite(value)) return false;
+    if (typeof value === 'object' && value !== null) {
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) return false;
+    } else if (
+      typeof value !== 'string' &&
+      typeof value !== 'number' &&
+      typeof value !== 'boolean' &&
+      value !== null
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
 function writeAllSync(fd: number, data: Buffer, position: number | null): void {
   let offset = 0;
   while (offset < data.length) {
@@ -390,7 +409,8 @@ export function createJsonLinesAuditSink(options: JsonLinesAuditSinkOptions): Js
     if (failure !== undefined) return Promise.reject(failure);
     let record: { line: string; head: AuditHead };
     try {
-      const normalized: unknown = JSON.parse(JSON.stringify(event));
+      // Flat events of JSON scalars (what the client writes) are JSON already; anything else is normalised.
+      const normalized: unknown = isPlainJsonEvent(event) ? event : JSON.parse(JSON.stringify(event));
       if (
         typeof normalized !== 'object' ||
         normalized === null ||

@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import {
+  derToPem,
+  extendedKeyUsageOf,
+  type KeyUsageName,
+  keyUsageOf,
+  parseDerCertificate,
+  pemBlocks,
+  spkiSha256Of,
+  X509Error,
+} from '@egovkit/internal';
+import type * as pkijs from 'pkijs';
 import { DvdvError } from './errors.js';
 import { escapeDnValue } from './ldap/escape.js';
 
-export type KeyUsage =
-  | 'digitalSignature'
-  | 'nonRepudiation'
-  | 'keyEncipherment'
-  | 'dataEncipherment'
-  | 'keyAgreement'
-  | 'keyCertSign'
-  | 'cRLSign'
-  | 'encipherOnly'
-  | 'decipherOnly';
+/** Key usage bits by their RFC 5280 names. */
+export type KeyUsage = KeyUsageName;
 
 /** Whether a certificate is inside its validity period at a given time. */
 export type CertificateValidity = 'valid' | 'expired' | 'not-yet-valid';
@@ -60,18 +61,6 @@ const NAME_TYPES: Readonly<Record<string, string>> = {
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
 
-const KEY_USAGE_BITS: readonly KeyUsage[] = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-];
-
 function invalid(message: string, cause?: unknown): DvdvError {
   return new DvdvError('DVDV_CERTIFICATE_INVALID', message, cause === undefined ? {} : { cause });
 }
@@ -88,19 +77,16 @@ function toDer(input: string | Uint8Array | ArrayBuffer): Uint8Array {
     if (bytes[0] === 0x30) return bytes;
     return toDer(Buffer.from(bytes).toString('utf8'));
   }
-  const blocks = [...input.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)];
+  let blocks: Uint8Array[];
+  try {
+    blocks = pemBlocks(input);
+  } catch (error) {
+    throw invalid('the PEM block is not valid base64', error);
+  }
   if (blocks.length !== 1) {
     throw invalid(`expected one PEM CERTIFICATE block, found ${blocks.length}`);
   }
-  const body = (blocks[0]?.[1] ?? '').replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw invalid('the PEM block is not valid base64');
-  return new Uint8Array(Buffer.from(body, 'base64'));
-}
-
-function toPem(der: Uint8Array): string {
-  const base64 = Buffer.from(der).toString('base64');
-  const lines = base64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+  return blocks[0] as Uint8Array;
 }
 
 function hex(bytes: Uint8Array): string {
@@ -123,20 +109,6 @@ function formatName(name: pkijs.RelativeDistinguishedNames): {
   return { text: parts.reverse().join(','), commonName };
 }
 
-function keyUsageOf(certificate: pkijs.Certificate): KeyUsage[] {
-  const extension = certificate.extensions?.find((candidate) => candidate.extnID === '2.5.29.15');
-  if (extension === undefined) return [];
-  const bitString = extension.parsedValue as asn1js.BitString | undefined;
-  const bytes = bitString?.valueBlock.valueHexView ?? new Uint8Array();
-  return KEY_USAGE_BITS.filter((_, bit) => ((bytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0);
-}
-
-function extendedKeyUsageOf(certificate: pkijs.Certificate): string[] {
-  const extension = certificate.extensions?.find((candidate) => candidate.extnID === '2.5.29.37');
-  const parsed = extension?.parsedValue as pkijs.ExtKeyUsage | undefined;
-  return parsed?.keyPurposes ? [...parsed.keyPurposes] : [];
-}
-
 /**
  * Parses an X.509 certificate (PEM or DER) into the fields a DVDV client needs. Throws
  * `DVDV_CERTIFICATE_INVALID` for anything that is not exactly one well-formed certificate.
@@ -144,31 +116,26 @@ function extendedKeyUsageOf(certificate: pkijs.Certificate): string[] {
 export function parseCertificate(input: CertificateInput): DvdvCertificate {
   if (isParsed(input)) return input;
   const der = toDer(input);
-  const buffer = der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength) as ArrayBuffer;
-  const asn1 = asn1js.fromBER(buffer);
-  if (asn1.offset === -1) throw invalid(`not DER: ${asn1.result.error}`);
-  if (asn1.offset !== der.byteLength) throw invalid('trailing bytes after the certificate');
   let certificate: pkijs.Certificate;
   try {
-    certificate = new pkijs.Certificate({ schema: asn1.result });
+    certificate = parseDerCertificate(der);
   } catch (error) {
-    throw invalid('not an X.509 certificate', error);
+    throw invalid(error instanceof X509Error ? error.message : 'not an X.509 certificate', error);
   }
   const subject = formatName(certificate.subject);
-  const spki = new Uint8Array(certificate.subjectPublicKeyInfo.toSchema().toBER());
   const bytes = new Uint8Array(der);
   return {
     der: bytes,
-    pem: toPem(bytes),
+    pem: derToPem(bytes),
     subject: subject.text,
     issuer: formatName(certificate.issuer).text,
     commonName: subject.commonName,
     serialNumber: hex(certificate.serialNumber.valueBlock.valueHexView),
     notBefore: certificate.notBefore.value,
     notAfter: certificate.notAfter.value,
-    keyUsage: keyUsageOf(certificate),
-    extendedKeyUsage: extendedKeyUsageOf(certificate),
-    spkiSha256: createHash('sha256').update(spki).digest('base64'),
+    keyUsage: keyUsageOf(certificate) ?? [],
+    extendedKeyUsage: extendedKeyUsageOf(certificate) ?? [],
+    spkiSha256: spkiSha256Of(certificate),
     sha256: createHash('sha256').update(bytes).digest('hex'),
   };
 }

@@ -1,7 +1,19 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import {
+  describeSignatureAlgorithm,
+  extendedKeyUsageOf,
+  isCertificateAuthority,
+  type KeyUsageName,
+  keyUsageOf,
+  parseDerCertificate,
+  pemBlocks,
+  type SignatureAlgorithmInfo,
+  spkiSha256Of,
+} from '@egovkit/internal';
+import type * as pkijs from 'pkijs';
 import { KbaWsError } from '../errors.js';
+
+export type { SignatureAlgorithmInfo };
 
 /** What the client reports about a certificate: in audit events, the security statement and errors. */
 export interface CertificateInfo {
@@ -31,50 +43,8 @@ export interface PublicKeyInfo {
   readonly namedCurve: string | undefined;
 }
 
-export interface SignatureAlgorithmInfo {
-  readonly oid: string;
-  readonly name: string;
-  /** RSA PKCS#1 v1.5 (or worse): TLS `sigalgs` cannot exclude it for chains, so it is reported. */
-  readonly legacy: boolean;
-}
-
-export type KeyUsage =
-  | 'digitalSignature'
-  | 'nonRepudiation'
-  | 'keyEncipherment'
-  | 'dataEncipherment'
-  | 'keyAgreement'
-  | 'keyCertSign'
-  | 'cRLSign'
-  | 'encipherOnly'
-  | 'decipherOnly';
-
-const KEY_USAGE_BITS: readonly KeyUsage[] = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-];
-
-const SIGNATURE_ALGORITHMS: Readonly<Record<string, { name: string; legacy: boolean }>> = {
-  '1.2.840.113549.1.1.4': { name: 'md5WithRSAEncryption', legacy: true },
-  '1.2.840.113549.1.1.5': { name: 'sha1WithRSAEncryption', legacy: true },
-  '1.2.840.113549.1.1.11': { name: 'sha256WithRSAEncryption', legacy: true },
-  '1.2.840.113549.1.1.12': { name: 'sha384WithRSAEncryption', legacy: true },
-  '1.2.840.113549.1.1.13': { name: 'sha512WithRSAEncryption', legacy: true },
-  '1.2.840.113549.1.1.10': { name: 'RSASSA-PSS', legacy: false },
-  '1.2.840.10045.4.1': { name: 'ecdsa-with-SHA1', legacy: true },
-  '1.2.840.10045.4.3.2': { name: 'ecdsa-with-SHA256', legacy: false },
-  '1.2.840.10045.4.3.3': { name: 'ecdsa-with-SHA384', legacy: false },
-  '1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', legacy: false },
-  '1.3.101.112': { name: 'Ed25519', legacy: false },
-  '1.3.101.113': { name: 'Ed448', legacy: false },
-};
+/** Key usage bits by their RFC 5280 names. */
+export type KeyUsage = KeyUsageName;
 
 const EXTENDED_KEY_USAGES: Readonly<Record<string, string>> = {
   '1.3.6.1.5.5.7.3.1': 'serverAuth',
@@ -119,11 +89,7 @@ function describePublicKey(certificate: X509Certificate): PublicKeyInfo {
   return { type, bits: details.modulusLength, namedCurve: undefined };
 }
 
-function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-/** Parses a DER certificate; throws `CERTIFICATE_INVALID`-style errors with the given code. */
+/** Parses a DER certificate; throws with the given code when it is not one. */
 export function describeCertificate(
   der: Uint8Array,
   errorCode:
@@ -135,32 +101,11 @@ export function describeCertificate(
   let parsed: pkijs.Certificate;
   try {
     node = new X509Certificate(der);
-    const asn1 = asn1js.fromBER(toArrayBuffer(der));
-    if (asn1.offset === -1) throw new Error('not DER');
-    parsed = new pkijs.Certificate({ schema: asn1.result });
+    parsed = parseDerCertificate(der);
   } catch (cause) {
     throw new KbaWsError(errorCode, 'The certificate cannot be parsed as DER X.509.', { cause });
   }
-  const signatureOid = parsed.signatureAlgorithm.algorithmId;
-  const known = SIGNATURE_ALGORITHMS[signatureOid];
-  let keyUsage: KeyUsage[] | undefined;
-  let extendedKeyUsage: string[] | undefined;
-  let isCertificateAuthority = false;
-  for (const extension of parsed.extensions ?? []) {
-    if (extension.extnID === '2.5.29.15') {
-      const bits = extension.parsedValue as asn1js.BitString | undefined;
-      const view = bits === undefined ? new Uint8Array() : new Uint8Array(bits.valueBlock.valueHexView);
-      keyUsage = KEY_USAGE_BITS.filter((_, index) => {
-        const byte = view[index >> 3] ?? 0;
-        return (byte & (0x80 >> (index & 7))) !== 0;
-      });
-    } else if (extension.extnID === '2.5.29.37') {
-      const usages = extension.parsedValue as pkijs.ExtKeyUsage | undefined;
-      extendedKeyUsage = (usages?.keyPurposes ?? []).map((oid) => EXTENDED_KEY_USAGES[oid] ?? oid);
-    } else if (extension.extnID === '2.5.29.19') {
-      isCertificateAuthority = (extension.parsedValue as pkijs.BasicConstraints | undefined)?.cA === true;
-    }
-  }
+  const spkiPin = `sha256/${spkiSha256Of(parsed)}`;
   return {
     subject: node.subject.replaceAll('\n', ', '),
     issuer: node.issuer.replaceAll('\n', ', '),
@@ -168,25 +113,25 @@ export function describeCertificate(
     notBefore: new Date(node.validFrom),
     notAfter: new Date(node.validTo),
     key: describePublicKey(node),
-    spkiPin: spkiPinOf(node.publicKey.export({ type: 'spki', format: 'der' })),
+    spkiPin,
     fingerprintSha256: createHash('sha256').update(der).digest('hex'),
-    signatureAlgorithm: {
-      oid: signatureOid,
-      name: known?.name ?? signatureOid,
-      legacy: known?.legacy ?? true,
-    },
-    keyUsage,
-    extendedKeyUsage,
-    isCertificateAuthority,
+    signatureAlgorithm: describeSignatureAlgorithm(parsed.signatureAlgorithm.algorithmId),
+    keyUsage: keyUsageOf(parsed),
+    extendedKeyUsage: extendedKeyUsageOf(parsed)?.map((oid) => EXTENDED_KEY_USAGES[oid] ?? oid),
+    isCertificateAuthority: isCertificateAuthority(parsed),
   };
 }
 
 /** Splits a PEM bundle into DER certificates; ignores everything that is not a CERTIFICATE block. */
-export function pemCertificatesToDer(pem: string): Uint8Array[] {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((block) =>
-    Buffer.from(block.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, ''), 'base64'),
-  );
+export function pemCertificatesToDer(
+  pem: string,
+  errorCode: 'CLIENT_CERTIFICATE_INVALID' | 'TRUST_ANCHORS_INVALID' = 'TRUST_ANCHORS_INVALID',
+): Uint8Array[] {
+  try {
+    return pemBlocks(pem);
+  } catch (cause) {
+    throw new KbaWsError(errorCode, 'A PEM certificate block is not valid base64.', { cause });
+  }
 }
 
 /** Is the key at least as strong as the preset's floor? */

@@ -112,7 +112,8 @@ export function loadClientIdentity(source: ClientCertificateSource | undefined):
       { cause, details: { source: description } },
     );
   }
-  let leafDer: Uint8Array | undefined = leafPem === undefined ? undefined : pemCertificatesToDer(leafPem)[0];
+  let leafDer: Uint8Array | undefined =
+    leafPem === undefined ? undefined : pemCertificatesToDer(leafPem, 'CLIENT_CERTIFICATE_INVALID')[0];
   if (leafDer === undefined) {
     // The leaf inside a PKCS#12 file as OpenSSL loaded it; the socket never connects.
     const probe = new TLSSocket(null as never, { secureContext: context });

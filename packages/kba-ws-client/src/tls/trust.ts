@@ -81,7 +81,7 @@ export function resolveTrustAnchors(trust: TrustAnchors | undefined): ResolvedTr
       details: { option: 'trustAnchors' },
     });
   }
-  const ders = pems.flatMap(pemCertificatesToDer);
+  const ders = pems.flatMap((pem) => pemCertificatesToDer(pem));
   if (ders.length === 0) {
     throw new KbaWsError('TRUST_ANCHORS_INVALID', 'The trust anchors contain no PEM certificate.', {
       details: { source },

@@ -33,7 +33,7 @@ try {
     const m = ${kind === 'import' ? `await import(${JSON.stringify(name)})` : `require(${JSON.stringify(name)})`};
     const names = Object.keys(m).filter((key) => key !== 'default' && key !== 'module.exports').sort();
     if (names.length === 0) throw new Error('no exports');
-    for (const key of names.filter((key) => key.endsWith('Error'))) {
+    for (const key of names.filter((key) => key.endsWith('Error') && m[key].prototype instanceof Error)) {
       const error = new m[key]('SMOKE_CODE', 'smoke');
       if (!(error instanceof Error) || error.code !== 'SMOKE_CODE' || error.name !== key) throw new Error(key + ' broke its contract');
     }

@@ -4,5 +4,6 @@ export default defineProject({
   test: {
     name: 'xhd',
     include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
   },
 });

@@ -1,2 +1,97 @@
 export type { EgovkitErrorOptions } from '@egovkit/internal';
-export { OsciError } from './errors.js';
+export {
+  attachmentReferences,
+  checkControlBlock,
+  MESSAGE_SPECS,
+  type MessageSpec,
+  type ParseOptions,
+  parseOsciEnvelope,
+  parseOsciMessage,
+  parseXmlDocumentStrict,
+  type SerializeOptions,
+  type StrictXmlOptions,
+  serializeOsciMessage,
+} from './codec/index.js';
+export { OsciError, type OsciErrorCode } from './errors.js';
+export {
+  assertFeedbackOk,
+  FEEDBACK_CODES,
+  type FeedbackCodeInfo,
+  type FeedbackLevel,
+  feedbackLevel,
+  feedbackToError,
+} from './feedback.js';
+export {
+  type BuildMultipartOptions,
+  type BuiltMultipart,
+  buildMultipartRelated,
+  type MimeAttachmentInput,
+  type MimePart,
+  type ParsedMultipart,
+  type ParseMultipartOptions,
+  parseContentType,
+  parseMultipartRelated,
+  requireParts,
+  type TransferEncoding,
+} from './mime/index.js';
+export * from './model/index.js';
+export {
+  type CertificateInfo,
+  type CertificateInput,
+  type CertificateValidationOptions,
+  certificateDerList,
+  certificatePublicKey,
+  importPrivateKey,
+  type KeyUsageName,
+  validateCertificate,
+} from './security/certificates.js';
+export {
+  type DigestAlgorithmName,
+  DS_NAMESPACE,
+  ENVELOPED_SIGNATURE,
+  EXC_C14N,
+  type IdAttributeName,
+  type SignatureAlgorithmName,
+  type SignReference,
+  type SignXmlOptions,
+  signXml,
+  type VerifiedXmlSignature,
+  type VerifyXmlSignatureOptions,
+  verifyXmlSignature,
+} from './security/xmldsig.js';
+export {
+  type ContentEncryptionAlgorithm,
+  createDecryptStream,
+  createEncryptStream,
+  type DecryptElementOptions,
+  type DecryptedContent,
+  decryptBytes,
+  decryptElement,
+  type EncryptElementOptions,
+  encryptBytes,
+  encryptElement,
+  generateContentKey,
+  type Recipient,
+  TYPE_CONTENT,
+  TYPE_ELEMENT,
+  XENC_NAMESPACE,
+  XENC11_NAMESPACE,
+} from './security/xmlenc.js';
+export {
+  childElements,
+  DEFAULT_MAX_XML_BYTES,
+  type Document,
+  type Element,
+  elementIds,
+  findElement,
+  findElements,
+  getElementByIdStrict,
+  indexIds,
+  isElement,
+  type Node,
+  type ParseXmlOptions,
+  parseXmlStrict,
+  serializeXml,
+  WSU_NAMESPACE,
+  walkElements,
+} from './xml/parse.js';

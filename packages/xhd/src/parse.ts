@@ -1,0 +1,545 @@
+import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
+import { fromBase64 } from './binary.js';
+import {
+  DOKUMENTENARTEN,
+  type Dokumentenart,
+  DRUCKZEILEN,
+  type Druckzeilentyp,
+  type Fingerabdruckformat,
+  type Fingerposition,
+  GESCHLECHTER,
+  type Geschlecht,
+  type Lichtbildformat,
+  PASSARTEN,
+  type Passart,
+  XHD_VERSIONS,
+  type XhdVersion,
+  xhdNamespace,
+} from './codes.js';
+import { XhdError } from './errors.js';
+import type {
+  Anschrift,
+  Antrag,
+  Behoerdenadresse,
+  BestellungDokument,
+  Biometrie,
+  Druckzeile,
+  Fingerabdruck,
+  Nachrichtenkopf,
+  Personendaten,
+} from './model.js';
+import { XSI_NAMESPACE } from './serialize.js';
+
+export interface ParseOptions {
+  /** Largest accepted input in bytes (UTF-8); default 16 MiB. */
+  readonly maxBytes?: number;
+  /** Largest accepted number of elements; default 100 000. */
+  readonly maxElements?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+/** Reads the children of one element strictly in order; anything left over or out of place is an error. */
+class Reader {
+  readonly #children: XmlElement[];
+  #index = 0;
+  #hasText = false;
+
+  constructor(
+    readonly element: XmlElement,
+    readonly path: string,
+    readonly ns: string,
+  ) {
+    this.#children = [];
+    for (let node = element.firstChild; node !== null; node = node.nextSibling) {
+      if (node.nodeType === 1) this.#children.push(node as XmlElement);
+      else if ((node.nodeType === 3 || node.nodeType === 4) && (node.nodeValue ?? '').trim() !== '') {
+        this.#hasText = true;
+      }
+    }
+  }
+
+  #peek(name: string): XmlElement | undefined {
+    const next = this.#children[this.#index];
+    return next !== undefined && next.localName === name && next.namespaceURI === this.ns ? next : undefined;
+  }
+
+  #childPath(name: string, position?: number): string {
+    return `${this.path}/xhd:${name}${position === undefined ? '' : `[${position}]`}`;
+  }
+
+  opt(name: string): Reader | undefined {
+    const next = this.#peek(name);
+    if (next === undefined) return undefined;
+    this.#index++;
+    return new Reader(next, this.#childPath(name), this.ns);
+  }
+
+  req(name: string): Reader {
+    const found = this.opt(name);
+    if (found === undefined) {
+      const path = this.#childPath(name);
+      throw new XhdError('XHD_ELEMENT_MISSING', `Element ${path} is missing.`, { details: { path } });
+    }
+    return found;
+  }
+
+  many(name: string): Reader[] {
+    const result: Reader[] = [];
+    for (let next = this.#peek(name); next !== undefined; next = this.#peek(name)) {
+      this.#index++;
+      result.push(new Reader(next, this.#childPath(name, result.length + 1), this.ns));
+    }
+    return result;
+  }
+
+  text(): string {
+    if (this.#children.length > 0) {
+      throw new XhdError('XHD_ELEMENT_UNEXPECTED', `${this.path} must hold text only.`, {
+        details: { path: this.path },
+      });
+    }
+    return this.element.textContent ?? '';
+  }
+
+  reqText(name: string): string {
+    return this.req(name).text();
+  }
+
+  optText(name: string): string | undefined {
+    return this.opt(name)?.text();
+  }
+
+  done(): void {
+    if (this.#hasText) {
+      throw new XhdError('XHD_ELEMENT_UNEXPECTED', `Text is not allowed directly in ${this.path}.`, {
+        details: { path: this.path },
+      });
+    }
+    const extra = this.#children[this.#index];
+    if (extra !== undefined) {
+      const path = `${this.path}/${extra.prefix === null ? '' : `${extra.prefix}:`}${extra.localName}`;
+      throw new XhdError('XHD_ELEMENT_UNEXPECTED', `Element ${path} is not expected here.`, {
+        details: { path },
+      });
+    }
+  }
+}
+
+function invalidValue(path: string, value: string, expected: string): never {
+  throw new XhdError('XHD_VALUE_INVALID', `${path}: "${value.slice(0, 40)}" is not ${expected}.`, {
+    details: { path, expected },
+  });
+}
+
+function oneOf<T extends string>(values: readonly T[], value: string, path: string): T {
+  if ((values as readonly string[]).includes(value)) return value as T;
+  return invalidValue(path, value, `one of ${values.join(', ')}`);
+}
+
+function bool(r: Reader | undefined): boolean | undefined {
+  if (r === undefined) return undefined;
+  const value = r.text();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return invalidValue(r.path, value, 'a boolean');
+}
+
+function int(r: Reader, min: number, max: number): number {
+  const value = r.text();
+  if (!/^[0-9]+$/.test(value)) return invalidValue(r.path, value, 'an integer');
+  const n = Number(value);
+  if (n < min || n > max) return invalidValue(r.path, value, `between ${min} and ${max}`);
+  return n;
+}
+
+function bytes(r: Reader): Uint8Array {
+  const decoded = fromBase64(r.text());
+  return decoded ?? invalidValue(r.path, '…', 'base64');
+}
+
+function druck(r: Reader): Druckzeile[] {
+  const zeilen = r.many('Zeile').map((z) => {
+    const zeile = {
+      nummer: int(z.req('Nummer'), 0, 2147483647),
+      content: z.reqText('content'),
+      typ: oneOf<Druckzeilentyp>(DRUCKZEILEN, z.reqText('Typ'), `${z.path}/xhd:Typ`),
+    };
+    z.done();
+    return zeile;
+  });
+  r.done();
+  return zeilen;
+}
+
+function staat(r: Reader | undefined): string | undefined {
+  if (r === undefined) return undefined;
+  const value = r.reqText('Staat');
+  r.done();
+  return value;
+}
+
+function anschrift(r: Reader): Anschrift {
+  const strasse = r.optText('StrasseUndHausnummer');
+  const plz = r.optText('Postleitzahl');
+  const ort = r.optText('Ort');
+  const land = staat(r.opt('Staat'));
+  r.done();
+  return {
+    ...(strasse === undefined ? {} : { strasseUndHausnummer: strasse }),
+    ...(plz === undefined ? {} : { postleitzahl: plz }),
+    ...(ort === undefined ? {} : { ort }),
+    ...(land === undefined ? {} : { staat: land }),
+  };
+}
+
+function allgemeinerName(r: Reader): string {
+  const name = r.reqText('Name');
+  r.done();
+  return name;
+}
+
+function personendaten(r: Reader): Personendaten {
+  const np = r.req('NatuerlichePerson');
+  const nn = np.req('NameNatuerlichePerson');
+  const familienname = allgemeinerName(nn.req('Familienname'));
+  const vorname = allgemeinerName(nn.req('Vorname'));
+  const gebName = nn.opt('Geburtsname');
+  const geburtsname = gebName === undefined ? undefined : allgemeinerName(gebName);
+  const titel = nn.optText('Titel');
+  const ordens = nn.optText('Ordens_Kuenstlername');
+  nn.done();
+  const adresse = anschrift(np.req('Anschrift'));
+  const staatsangehoerigkeit = staat(np.opt('Staatsangehoerigkeit'));
+  const g = np.opt('Geschlecht');
+  let geschlecht: Geschlecht | undefined;
+  if (g !== undefined) {
+    geschlecht = oneOf<Geschlecht>(GESCHLECHTER, g.reqText('Geschlecht'), `${g.path}/xhd:Geschlecht`);
+    g.done();
+  }
+  np.done();
+  const geburt = r.req('Geburt');
+  const geburtsdatum = geburt.reqText('Geburtsdatum');
+  const geburtsort = geburt.reqText('Geburtsort');
+  geburt.done();
+  const groesse = r.optText('Groesse');
+  const augenfarbe = r.optText('Augenfarbe');
+  const druckrepraesentation = druck(r.req('Druckrepraesentation'));
+  r.done();
+  return {
+    name: {
+      familienname,
+      vorname,
+      ...(geburtsname === undefined ? {} : { geburtsname }),
+      ...(titel === undefined ? {} : { titel }),
+      ...(ordens === undefined ? {} : { ordensKuenstlername: ordens }),
+    },
+    anschrift: adresse,
+    ...(staatsangehoerigkeit === undefined ? {} : { staatsangehoerigkeit }),
+    ...(geschlecht === undefined ? {} : { geschlecht }),
+    geburtsdatum,
+    geburtsort,
+    ...(groesse === undefined ? {} : { groesse }),
+    ...(augenfarbe === undefined ? {} : { augenfarbe }),
+    druckrepraesentation,
+  };
+}
+
+function biometrie(r: Reader): Biometrie {
+  const antragszeitpunkt = r.reqText('Antragszeitpunkt');
+  const qsSoftwareVersion = r.reqText('QSSoftwareVersion');
+  const sollwerteVersion = r.reqText('SollwerteVersion');
+  const lb = r.req('Lichtbild');
+  const format = oneOf<Lichtbildformat>(['JPEG', 'JPEG2000'], lb.reqText('Format'), `${lb.path}/xhd:Format`);
+  const breite = int(lb.req('Breite'), 1, 1_000_000);
+  const hoehe = int(lb.req('Hoehe'), 1, 1_000_000);
+  const q = lb.opt('Qualitaetswert');
+  const qualitaetswert = q === undefined ? undefined : int(q, 0, 100);
+  const groesse = int(lb.req('Groesse'), 1, Number.MAX_SAFE_INTEGER);
+  const daten = bytes(lb.req('Daten'));
+  lb.done();
+  const fingerabdruecke = r.many('Fingerabdruck').map((f): Fingerabdruck => {
+    const result: Fingerabdruck = {
+      fingerposition: int(f.req('Fingerposition'), 1, 10) as Fingerposition,
+      format: oneOf<Fingerabdruckformat>(['WSQ', 'ISO19794-4'], f.reqText('Format'), `${f.path}/xhd:Format`),
+      qualitaetswert: int(f.req('Qualitaetswert'), 0, 100),
+      groesse: int(f.req('Groesse'), 1, Number.MAX_SAFE_INTEGER),
+      daten: bytes(f.req('Daten')),
+    };
+    f.done();
+    return result;
+  });
+  r.done();
+  return {
+    antragszeitpunkt,
+    qsSoftwareVersion,
+    sollwerteVersion,
+    lichtbild: {
+      format,
+      breite,
+      hoehe,
+      ...(qualitaetswert === undefined ? {} : { qualitaetswert }),
+      groesse,
+      daten,
+    },
+    fingerabdruecke,
+  };
+}
+
+function antrag(r: Reader): Antrag {
+  const xsiType = r.element.getAttributeNS(XSI_NAMESPACE, 'type') ?? '';
+  const typeName = xsiType.includes(':') ? xsiType.slice(xsiType.indexOf(':') + 1) : xsiType;
+  if (typeName !== 'AntragsdatensatzPassType' && typeName !== 'AntragsdatensatzPersonalausweisType') {
+    return invalidValue(
+      `${r.path}/@xsi:type`,
+      xsiType,
+      'AntragsdatensatzPassType or AntragsdatensatzPersonalausweisType',
+    );
+  }
+  const antragsId = r.reqText('AntragsID');
+  const person = personendaten(r.req('Personendaten'));
+  const d = r.req('Dokumentendaten');
+  const seriennummer = d.reqText('Seriennummer');
+  const gueltigVon = d.reqText('GueltigVon');
+  const gueltigBis = d.reqText('GueltigBis');
+  const bn = d.req('Behoerdenname');
+  const bnDruck = druck(bn.req('Druckrepraesentation'));
+  const bnName = bn.optText('Name');
+  const kurzbezeichnung = bn.reqText('Kurzbezeichnung');
+  bn.done();
+  const ausstellungsort = d.optText('Ausstellungsort');
+  d.done();
+  const bm = r.opt('BiometrischeMerkmale');
+  let bio: Biometrie | undefined;
+  if (bm !== undefined) {
+    bio = biometrie(bm.req('Biometrie'));
+    bm.done();
+  }
+  const u = r.opt('Unterschrift');
+  let unterschrift: Antrag['unterschrift'];
+  if (u !== undefined) {
+    const mimeCode = oneOf<'image/jpeg' | 'image/jp2'>(
+      ['image/jpeg', 'image/jp2'],
+      u.reqText('mimeCode'),
+      `${u.path}/xhd:mimeCode`,
+    );
+    unterschrift = { mimeCode, daten: bytes(u.req('content')) };
+    u.done();
+  }
+  const base = {
+    antragsId,
+    personendaten: person,
+    dokumentendaten: {
+      seriennummer,
+      gueltigVon,
+      gueltigBis,
+      behoerdenname: {
+        druckrepraesentation: bnDruck,
+        ...(bnName === undefined ? {} : { name: bnName }),
+        kurzbezeichnung,
+      },
+      ...(ausstellungsort === undefined ? {} : { ausstellungsort }),
+    },
+    ...(bio === undefined ? {} : { biometrie: bio }),
+    ...(unterschrift === undefined ? {} : { unterschrift }),
+  };
+  if (typeName === 'AntragsdatensatzPassType') {
+    const passart = oneOf<Passart>(PASSARTEN, r.reqText('Passart'), `${r.path}/xhd:Passart`);
+    const di = r.opt('Dienstinfo');
+    let dienstinfo: { dienstbezeichnung: string; dienstort: string; passaktennummer: string } | undefined;
+    if (di !== undefined) {
+      dienstinfo = {
+        dienstbezeichnung: di.reqText('Dienstbezeichnung'),
+        dienstort: di.reqText('Dienstort'),
+        passaktennummer: di.reqText('Passaktennummer'),
+      };
+      di.done();
+    }
+    const extraSeiten = bool(r.opt('ExtraSeiten'));
+    r.done();
+    return {
+      typ: 'Pass',
+      ...base,
+      passart,
+      ...(dienstinfo === undefined ? {} : { dienstinfo }),
+      ...(extraSeiten === undefined ? {} : { extraSeiten }),
+    };
+  }
+  const eid = r.req('ElektronischeID');
+  const pin = eid.req('PINDaten');
+  const la = pin.req('Lieferadresse');
+  const laDruck = druck(la.req('Druckrepraesentation'));
+  const laAnschrift = la.opt('Anschrift');
+  const pinAnschrift = laAnschrift === undefined ? undefined : anschrift(laAnschrift);
+  la.done();
+  const ruecksendeadresse = pin.reqText('Ruecksendeadresse');
+  pin.done();
+  const wohnortId = eid.optText('WohnortID');
+  const versand = bool(eid.opt('Versand_PIN_Brief'));
+  eid.done();
+  r.done();
+  return {
+    typ: 'Personalausweis',
+    ...base,
+    pinLieferadresse: {
+      druckrepraesentation: laDruck,
+      ...(pinAnschrift === undefined ? {} : { anschrift: pinAnschrift }),
+    },
+    pinRuecksendeadresse: ruecksendeadresse,
+    ...(wohnortId === undefined ? {} : { wohnortId }),
+    ...(versand === undefined ? {} : { versandPinBrief: versand }),
+  };
+}
+
+function behoerdenadresse(r: Reader): Behoerdenadresse {
+  const druckrepraesentation = druck(r.req('Druckrepraesentation'));
+  const name = r.optText('Behoerdenname');
+  const a = r.opt('Behoerdenanschrift');
+  const adresse = a === undefined ? undefined : anschrift(a);
+  r.done();
+  return {
+    druckrepraesentation,
+    ...(name === undefined ? {} : { behoerdenname: name }),
+    ...(adresse === undefined ? {} : { anschrift: adresse }),
+  };
+}
+
+function kopf(r: Reader): Nachrichtenkopf {
+  const nachrichtenId = r.reqText('NachrichtenID');
+  const bestellnummer = r.reqText('Bestellnummer');
+  const senderkennung = r.reqText('Senderkennung');
+  const empfaengerkennung = r.reqText('Empfaengerkennung');
+  const express = bool(r.opt('Express'));
+  const reklamation = bool(r.opt('Reklamation'));
+  const verfahrensschluessel = r.optText('Verfahrensschluessel');
+  const verfahrenskennung = r.reqText('Verfahrenskennung');
+  const t = r.opt('Testnachricht');
+  const testnachricht = t === undefined ? undefined : int(t, 1, 99);
+  const erstellungszeitpunkt = r.reqText('Erstellungszeitpunkt');
+  const produktart = oneOf<Dokumentenart>(
+    DOKUMENTENARTEN,
+    r.reqText('Produktart'),
+    `${r.path}/xhd:Produktart`,
+  );
+  const versionXhd = r.reqText('Version_XhD');
+  r.many('any');
+  r.done();
+  return {
+    nachrichtenId,
+    bestellnummer,
+    senderkennung,
+    empfaengerkennung,
+    ...(express === undefined ? {} : { express }),
+    ...(reklamation === undefined ? {} : { reklamation }),
+    ...(verfahrensschluessel === undefined ? {} : { verfahrensschluessel }),
+    verfahrenskennung,
+    ...(testnachricht === undefined ? {} : { testnachricht }),
+    erstellungszeitpunkt,
+    produktart,
+    versionXhd,
+  };
+}
+
+/** Refuses what a strict XhD reader never needs: DTDs, entity declarations, oversized input. */
+export function assertSafeXml(xml: string, options: ParseOptions = {}): void {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const size = Buffer.byteLength(xml, 'utf8');
+  if (size > maxBytes) {
+    throw new XhdError('XHD_INPUT_TOO_LARGE', `The XML has ${size} bytes; the limit is ${maxBytes}.`, {
+      details: { size, maxBytes },
+    });
+  }
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
+    throw new XhdError('XHD_DOCTYPE_FORBIDDEN', 'DOCTYPE and entity declarations are not allowed in XhD.');
+  }
+}
+
+/** Parses well-formed XML into a DOM (after `assertSafeXml`), turning parser complaints into `XhdError`s. */
+export function parseDom(xml: string, options: ParseOptions = {}): XmlElement {
+  assertSafeXml(xml, options);
+  let document: ReturnType<DOMParser['parseFromString']>;
+  try {
+    document = new DOMParser({
+      onError: (level, message) => {
+        if (level !== 'warning') throw new Error(message);
+      },
+    }).parseFromString(xml, 'text/xml');
+  } catch (cause) {
+    throw new XhdError('XHD_XML_MALFORMED', 'The input is not well-formed XML.', {
+      cause,
+      details: { reason: cause instanceof Error ? cause.message.split('\n')[0] : String(cause) },
+    });
+  }
+  const root = document.documentElement;
+  if (root === null) throw new XhdError('XHD_XML_MALFORMED', 'The input has no root element.');
+  const maxElements = options.maxElements ?? 100_000;
+  if (document.getElementsByTagName('*').length > maxElements) {
+    throw new XhdError('XHD_INPUT_TOO_LARGE', `The XML has more than ${maxElements} elements.`, {
+      details: { maxElements },
+    });
+  }
+  return root;
+}
+
+/**
+ * Parses an XhD `BestellungDokument` strictly into the typed model: unknown or misplaced elements, bad code
+ * values and broken base64 are errors (`XhdError`), not silently dropped.
+ */
+export function parseXhd(xml: string, options: ParseOptions = {}): BestellungDokument {
+  const root = parseDom(xml, options);
+  const version = XHD_VERSIONS.find((v) => xhdNamespace(v) === root.namespaceURI) as XhdVersion | undefined;
+  if (version === undefined) {
+    throw new XhdError(
+      'XHD_NAMESPACE_UNSUPPORTED',
+      `Namespace ${root.namespaceURI ?? '(none)'} is not an XhD namespace.`,
+      {
+        details: { namespace: root.namespaceURI },
+      },
+    );
+  }
+  if (root.localName !== 'BestellungDokument') {
+    throw new XhdError(
+      'XHD_UNKNOWN_ROOT',
+      `Message ${root.localName} is not supported (only BestellungDokument).`,
+      {
+        details: { root: root.localName },
+      },
+    );
+  }
+  const r = new Reader(root, '/xhd:BestellungDokument', xhdNamespace(version));
+  const header = kopf(r.req('Nachrichtenkopf'));
+  const nutzdaten = r.req('Nutzdaten');
+  r.many('any');
+  r.done();
+  const antraegeReader = nutzdaten.req('Antraege');
+  const antraege = antraegeReader.many('Antrag').map(antrag);
+  antraegeReader.done();
+  if (antraege.length === 0) {
+    throw new XhdError('XHD_ELEMENT_MISSING', 'Antraege holds no Antrag.', {
+      details: { path: `${antraegeReader.path}/xhd:Antrag` },
+    });
+  }
+  const rechnungsadresse = behoerdenadresse(nutzdaten.req('Rechnungsadresse'));
+  const lieferadresse = behoerdenadresse(nutzdaten.req('Lieferadresse'));
+  const zi = nutzdaten.req('Zertifizierungsinformationen');
+  const zertifizierteKomponenten = zi.many('Komponente').map((k) => {
+    const komponente = {
+      komponentenName: k.reqText('KomponentenName'),
+      versionsinformation: k.reqText('Versionsinformation'),
+      zertifizierungsId: k.reqText('ZertifizierungsID'),
+    };
+    k.done();
+    return komponente;
+  });
+  zi.done();
+  nutzdaten.done();
+  return {
+    nachricht: 'BestellungDokument',
+    version,
+    kopf: header,
+    antraege,
+    rechnungsadresse,
+    lieferadresse,
+    zertifizierteKomponenten,
+  };
+}

@@ -1,0 +1,235 @@
+import { toBase64 } from './binary.js';
+import { xhdNamespace } from './codes.js';
+import type {
+  Anschrift,
+  Antrag,
+  Behoerdenadresse,
+  BestellungDokument,
+  Biometrie,
+  Druckzeile,
+  Personendaten,
+} from './model.js';
+
+export const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
+
+function escapeText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Line-oriented writer: one element per line, two-space indentation, `xhd:` prefix on every element. */
+class Writer {
+  readonly #lines: string[] = [];
+  #depth = 0;
+
+  open(name: string, attributes = ''): void {
+    this.#lines.push(`${'  '.repeat(this.#depth)}<xhd:${name}${attributes}>`);
+    this.#depth++;
+  }
+
+  close(name: string): void {
+    this.#depth--;
+    this.#lines.push(`${'  '.repeat(this.#depth)}</xhd:${name}>`);
+  }
+
+  leaf(name: string, value: string | number | boolean | undefined): void {
+    if (value === undefined) return;
+    this.#lines.push(`${'  '.repeat(this.#depth)}<xhd:${name}>${escapeText(String(value))}</xhd:${name}>`);
+  }
+
+  toString(): string {
+    return `<?xml version="1.0" encoding="UTF-8"?>\n${this.#lines.join('\n')}\n`;
+  }
+}
+
+function druck(w: Writer, zeilen: readonly Druckzeile[]): void {
+  w.open('Druckrepraesentation');
+  for (const zeile of zeilen) {
+    w.open('Zeile');
+    w.leaf('Nummer', zeile.nummer);
+    w.leaf('content', zeile.content);
+    w.leaf('Typ', zeile.typ);
+    w.close('Zeile');
+  }
+  w.close('Druckrepraesentation');
+}
+
+function anschrift(w: Writer, name: string, value: Anschrift): void {
+  w.open(name);
+  w.leaf('StrasseUndHausnummer', value.strasseUndHausnummer);
+  w.leaf('Postleitzahl', value.postleitzahl);
+  w.leaf('Ort', value.ort);
+  if (value.staat !== undefined) {
+    w.open('Staat');
+    w.leaf('Staat', value.staat);
+    w.close('Staat');
+  }
+  w.close(name);
+}
+
+function personendaten(w: Writer, p: Personendaten): void {
+  w.open('Personendaten');
+  w.open('NatuerlichePerson');
+  w.open('NameNatuerlichePerson');
+  w.open('Familienname');
+  w.leaf('Name', p.name.familienname);
+  w.close('Familienname');
+  w.open('Vorname');
+  w.leaf('Name', p.name.vorname);
+  w.close('Vorname');
+  if (p.name.geburtsname !== undefined) {
+    w.open('Geburtsname');
+    w.leaf('Name', p.name.geburtsname);
+    w.close('Geburtsname');
+  }
+  w.leaf('Titel', p.name.titel);
+  w.leaf('Ordens_Kuenstlername', p.name.ordensKuenstlername);
+  w.close('NameNatuerlichePerson');
+  anschrift(w, 'Anschrift', p.anschrift);
+  if (p.staatsangehoerigkeit !== undefined) {
+    w.open('Staatsangehoerigkeit');
+    w.leaf('Staat', p.staatsangehoerigkeit);
+    w.close('Staatsangehoerigkeit');
+  }
+  if (p.geschlecht !== undefined) {
+    w.open('Geschlecht');
+    w.leaf('Geschlecht', p.geschlecht);
+    w.close('Geschlecht');
+  }
+  w.close('NatuerlichePerson');
+  w.open('Geburt');
+  w.leaf('Geburtsdatum', p.geburtsdatum);
+  w.leaf('Geburtsort', p.geburtsort);
+  w.close('Geburt');
+  w.leaf('Groesse', p.groesse);
+  w.leaf('Augenfarbe', p.augenfarbe);
+  druck(w, p.druckrepraesentation);
+  w.close('Personendaten');
+}
+
+function biometrie(w: Writer, b: Biometrie): void {
+  w.open('BiometrischeMerkmale');
+  w.open('Biometrie');
+  w.leaf('Antragszeitpunkt', b.antragszeitpunkt);
+  w.leaf('QSSoftwareVersion', b.qsSoftwareVersion);
+  w.leaf('SollwerteVersion', b.sollwerteVersion);
+  w.open('Lichtbild');
+  w.leaf('Format', b.lichtbild.format);
+  w.leaf('Breite', b.lichtbild.breite);
+  w.leaf('Hoehe', b.lichtbild.hoehe);
+  w.leaf('Qualitaetswert', b.lichtbild.qualitaetswert);
+  w.leaf('Groesse', b.lichtbild.groesse);
+  w.leaf('Daten', toBase64(b.lichtbild.daten));
+  w.close('Lichtbild');
+  for (const f of b.fingerabdruecke) {
+    w.open('Fingerabdruck');
+    w.leaf('Fingerposition', f.fingerposition);
+    w.leaf('Format', f.format);
+    w.leaf('Qualitaetswert', f.qualitaetswert);
+    w.leaf('Groesse', f.groesse);
+    w.leaf('Daten', toBase64(f.daten));
+    w.close('Fingerabdruck');
+  }
+  w.close('Biometrie');
+  w.close('BiometrischeMerkmale');
+}
+
+const ANTRAG_TYPES = {
+  Pass: 'AntragsdatensatzPassType',
+  Personalausweis: 'AntragsdatensatzPersonalausweisType',
+};
+
+function antrag(w: Writer, a: Antrag): void {
+  w.open('Antrag', ` xsi:type="xhd:${ANTRAG_TYPES[a.typ]}"`);
+  w.leaf('AntragsID', a.antragsId);
+  personendaten(w, a.personendaten);
+  const d = a.dokumentendaten;
+  w.open('Dokumentendaten');
+  w.leaf('Seriennummer', d.seriennummer);
+  w.leaf('GueltigVon', d.gueltigVon);
+  w.leaf('GueltigBis', d.gueltigBis);
+  w.open('Behoerdenname');
+  druck(w, d.behoerdenname.druckrepraesentation);
+  w.leaf('Name', d.behoerdenname.name);
+  w.leaf('Kurzbezeichnung', d.behoerdenname.kurzbezeichnung);
+  w.close('Behoerdenname');
+  w.leaf('Ausstellungsort', d.ausstellungsort);
+  w.close('Dokumentendaten');
+  if (a.biometrie !== undefined) biometrie(w, a.biometrie);
+  if (a.unterschrift !== undefined) {
+    w.open('Unterschrift');
+    w.leaf('mimeCode', a.unterschrift.mimeCode);
+    w.leaf('content', toBase64(a.unterschrift.daten));
+    w.close('Unterschrift');
+  }
+  if (a.typ === 'Pass') {
+    w.leaf('Passart', a.passart);
+    if (a.dienstinfo !== undefined) {
+      w.open('Dienstinfo');
+      w.leaf('Dienstbezeichnung', a.dienstinfo.dienstbezeichnung);
+      w.leaf('Dienstort', a.dienstinfo.dienstort);
+      w.leaf('Passaktennummer', a.dienstinfo.passaktennummer);
+      w.close('Dienstinfo');
+    }
+    w.leaf('ExtraSeiten', a.extraSeiten);
+  } else {
+    w.open('ElektronischeID');
+    w.open('PINDaten');
+    w.open('Lieferadresse');
+    druck(w, a.pinLieferadresse.druckrepraesentation);
+    if (a.pinLieferadresse.anschrift !== undefined) anschrift(w, 'Anschrift', a.pinLieferadresse.anschrift);
+    w.close('Lieferadresse');
+    w.leaf('Ruecksendeadresse', a.pinRuecksendeadresse);
+    w.close('PINDaten');
+    w.leaf('WohnortID', a.wohnortId);
+    w.leaf('Versand_PIN_Brief', a.versandPinBrief);
+    w.close('ElektronischeID');
+  }
+  w.close('Antrag');
+}
+
+function behoerdenadresse(w: Writer, name: string, a: Behoerdenadresse): void {
+  w.open(name);
+  druck(w, a.druckrepraesentation);
+  w.leaf('Behoerdenname', a.behoerdenname);
+  if (a.anschrift !== undefined) anschrift(w, 'Behoerdenanschrift', a.anschrift);
+  w.close(name);
+}
+
+/** Serialises a message to XML: deterministic (same model → same bytes), UTF-8, one element per line. */
+export function serializeXhd(message: BestellungDokument): string {
+  const w = new Writer();
+  const k = message.kopf;
+  w.open('BestellungDokument', ` xmlns:xhd="${xhdNamespace(message.version)}" xmlns:xsi="${XSI_NAMESPACE}"`);
+  w.open('Nachrichtenkopf');
+  w.leaf('NachrichtenID', k.nachrichtenId);
+  w.leaf('Bestellnummer', k.bestellnummer);
+  w.leaf('Senderkennung', k.senderkennung);
+  w.leaf('Empfaengerkennung', k.empfaengerkennung);
+  w.leaf('Express', k.express);
+  w.leaf('Reklamation', k.reklamation);
+  w.leaf('Verfahrensschluessel', k.verfahrensschluessel);
+  w.leaf('Verfahrenskennung', k.verfahrenskennung);
+  w.leaf('Testnachricht', k.testnachricht);
+  w.leaf('Erstellungszeitpunkt', k.erstellungszeitpunkt);
+  w.leaf('Produktart', k.produktart);
+  w.leaf('Version_XhD', k.versionXhd);
+  w.close('Nachrichtenkopf');
+  w.open('Nutzdaten');
+  w.open('Antraege');
+  for (const a of message.antraege) antrag(w, a);
+  w.close('Antraege');
+  behoerdenadresse(w, 'Rechnungsadresse', message.rechnungsadresse);
+  behoerdenadresse(w, 'Lieferadresse', message.lieferadresse);
+  w.open('Zertifizierungsinformationen');
+  for (const c of message.zertifizierteKomponenten) {
+    w.open('Komponente');
+    w.leaf('KomponentenName', c.komponentenName);
+    w.leaf('Versionsinformation', c.versionsinformation);
+    w.leaf('ZertifizierungsID', c.zertifizierungsId);
+    w.close('Komponente');
+  }
+  w.close('Zertifizierungsinformationen');
+  w.close('Nutzdaten');
+  w.close('BestellungDokument');
+  return w.toString();
+}

@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Element as XmlElement } from '@xmldom/xmldom';
+import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
+import { XhdError } from './errors.js';
+import { createIssue, type MessageCatalogue, type XhdIssue, type XhdIssueCode } from './issues.js';
+import type { BestellungDokument } from './model.js';
+import { type ParseOptions, parseDom, parseXhd } from './parse.js';
+import { DEFAULT_PROFILES, selectProfile, type XhdProfile } from './profiles.js';
+import { checkRules } from './rules.js';
+
+/** An XSD set: the entry schema first, then every file it imports or includes, by the names it uses. */
+export interface XhdSchemaSet {
+  readonly main: XMLFileInfo;
+  readonly imports?: readonly XMLFileInfo[];
+}
+
+export interface ValidateOptions extends ParseOptions {
+  /** XSD set to validate against; defaults to the package's own model of XhD 1.7 (schemas/). */
+  readonly schemas?: XhdSchemaSet;
+  /** Skip XSD validation (rules only). */
+  readonly schema?: boolean;
+  readonly profiles?: readonly XhdProfile[];
+  /** Replacement messages per issue code. */
+  readonly messages?: Partial<MessageCatalogue>;
+}
+
+export interface XhdValidationResult {
+  readonly valid: boolean;
+  readonly issues: readonly XhdIssue[];
+  /** The parsed message when the structure could be read. */
+  readonly message?: BestellungDokument;
+  readonly profile?: string;
+}
+
+export const DEFAULT_SCHEMA_FILE = 'xhd-1.7-egovkit.xsd';
+
+let defaultSchemas: XhdSchemaSet | undefined;
+
+/** The package's own XSD (schemas/xhd-1.7-egovkit.xsd), read once from next to the module. */
+export function loadDefaultSchemas(): XhdSchemaSet {
+  if (defaultSchemas === undefined) {
+    const url = new URL(`../schemas/${DEFAULT_SCHEMA_FILE}`, import.meta.url);
+    try {
+      defaultSchemas = {
+        main: { fileName: DEFAULT_SCHEMA_FILE, contents: readFileSync(fileURLToPath(url), 'utf8') },
+      };
+    } catch (cause) {
+      throw new XhdError('XHD_SCHEMA_UNAVAILABLE', `The bundled XSD could not be read from ${url.href}.`, {
+        cause,
+      });
+    }
+  }
+  return defaultSchemas;
+}
+
+function lineIndex(root: XmlElement): Map<number, string> {
+  const map = new Map<number, string>();
+  const visit = (element: XmlElement, path: string): void => {
+    const line = (element as unknown as { lineNumber?: number }).lineNumber;
+    if (line !== undefined && !map.has(line)) map.set(line, path);
+    const counts = new Map<string, number>();
+    const totals = new Map<string, number>();
+    for (let n = element.firstChild; n !== null; n = n.nextSibling) {
+      if (n.nodeType === 1) totals.set(n.nodeName, (totals.get(n.nodeName) ?? 0) + 1);
+    }
+    for (let n = element.firstChild; n !== null; n = n.nextSibling) {
+      if (n.nodeType !== 1) continue;
+      const child = n as XmlElement;
+      const position = (counts.get(child.nodeName) ?? 0) + 1;
+      counts.set(child.nodeName, position);
+      const name = `xhd:${child.localName}`;
+      visit(child, `${path}/${name}${(totals.get(child.nodeName) ?? 0) > 1 ? `[${position}]` : ''}`);
+    }
+  };
+  visit(root, `/xhd:${root.localName}`);
+  return map;
+}
+
+const ERROR_TO_ISSUE: Readonly<Record<string, XhdIssueCode>> = {
+  XHD_INPUT_TOO_LARGE: 'INPUT_TOO_LARGE',
+  XHD_DOCTYPE_FORBIDDEN: 'DOCTYPE_FORBIDDEN',
+  XHD_XML_MALFORMED: 'XML_MALFORMED',
+};
+
+function issueFromError(error: XhdError, messages: Partial<MessageCatalogue>): XhdIssue {
+  const code = ERROR_TO_ISSUE[error.code] ?? 'STRUCTURE_INVALID';
+  const path = typeof error.details?.path === 'string' ? error.details.path : '/';
+  return createIssue(code, path, { detail: error.message }, messages);
+}
+
+/** XSD validation only (xmllint compiled to WebAssembly); every error becomes a SCHEMA_VIOLATION issue. */
+export async function validateSchema(
+  xml: string,
+  options: Pick<ValidateOptions, 'schemas' | 'messages' | 'maxBytes' | 'maxElements'> = {},
+): Promise<XhdIssue[]> {
+  const messages = options.messages ?? {};
+  let root: XmlElement;
+  try {
+    root = parseDom(xml, options);
+  } catch (error) {
+    if (error instanceof XhdError) return [issueFromError(error, messages)];
+    throw error;
+  }
+  const schemas = options.schemas ?? loadDefaultSchemas();
+  const result = await validateXML({
+    xml: [{ fileName: 'message.xml', contents: xml }],
+    schema: [schemas.main],
+    ...(schemas.imports === undefined ? {} : { preload: [...schemas.imports] }),
+    maxMemoryPages: 2048,
+  });
+  if (result.valid) return [];
+  const lines = lineIndex(root);
+  return result.errors
+    .filter((e) => e.loc?.fileName !== schemas.main.fileName)
+    .map((e) => {
+      const path = (e.loc === null ? undefined : lines.get(e.loc.lineNumber)) ?? '/';
+      return createIssue(
+        'SCHEMA_VIOLATION',
+        path,
+        { detail: e.message.trim(), line: e.loc?.lineNumber ?? 0 },
+        messages,
+      );
+    });
+}
+
+/**
+ * Validates an XhD message: XSD (default: the bundled model; pass the official set with `schemas`) and the
+ * business rules of the profile that matches the message's Produktart and XhD version. Never throws for bad
+ * input: everything found comes back as issues.
+ */
+export async function validateXhd(xml: string, options: ValidateOptions = {}): Promise<XhdValidationResult> {
+  const messages = options.messages ?? {};
+  const issues: XhdIssue[] = [];
+  if (options.schema !== false) issues.push(...(await validateSchema(xml, options)));
+  if (issues.some((i) => i.code !== 'SCHEMA_VIOLATION')) return { valid: false, issues };
+  let message: BestellungDokument;
+  try {
+    message = parseXhd(xml, options);
+  } catch (error) {
+    if (!(error instanceof XhdError)) throw error;
+    if (issues.length === 0) issues.push(issueFromError(error, messages));
+    return { valid: false, issues };
+  }
+  const profile = selectProfile(message, options.profiles ?? DEFAULT_PROFILES);
+  if (profile === undefined) {
+    issues.push(
+      createIssue(
+        'PROFILE_UNKNOWN',
+        '/xhd:BestellungDokument/xhd:Nachrichtenkopf/xhd:Produktart',
+        { produktart: message.kopf.produktart, version: message.version },
+        messages,
+      ),
+    );
+    return { valid: false, issues, message };
+  }
+  issues.push(...checkRules(message, profile, messages));
+  return { valid: issues.length === 0, issues, message, profile: profile.id };
+}

@@ -16,6 +16,7 @@ export type XhdErrorCode =
   | 'XHD_BINARY_FORMAT_UNKNOWN'
   | 'XHD_BUILD_INVALID'
   | 'XHD_SCHEMA_UNAVAILABLE'
+  | 'XHD_SCHEMA_INVALID'
   | 'XHD_PROFILE_UNKNOWN'
   | (string & {});
 

@@ -58,6 +58,13 @@ export {
   type ValidateOptions,
   validateSchema,
   validateXhd,
-  type XhdSchemaSet,
   type XhdValidationResult,
 } from './validate.js';
+export {
+  clearSchemaCache,
+  SCHEMA_CACHE_LIMIT,
+  type SchemaCacheStats,
+  schemaCacheStats,
+  type XhdSchemaFile,
+  type XhdSchemaSet,
+} from './xsd.js';

@@ -486,7 +486,11 @@ export function parseDom(xml: string, options: ParseOptions = {}): XmlElement {
  * values and broken base64 are errors (`XhdError`), not silently dropped.
  */
 export function parseXhd(xml: string, options: ParseOptions = {}): BestellungDokument {
-  const root = parseDom(xml, options);
+  return parseRoot(parseDom(xml, options));
+}
+
+/** `parseXhd` on a DOM already read (and size-checked) by `parseDom`; internal, so the DOM is parsed once. */
+export function parseRoot(root: XmlElement): BestellungDokument {
   const version = XHD_VERSIONS.find((v) => xhdNamespace(v) === root.namespaceURI) as XhdVersion | undefined;
   if (version === undefined) {
     throw new XhdError(

@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Element as XmlElement } from '@xmldom/xmldom';
-import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
 import { XhdError } from './errors.js';
 import { createIssue, type MessageCatalogue, type XhdIssue, type XhdIssueCode } from './issues.js';
 import type { BestellungDokument } from './model.js';
-import { type ParseOptions, parseDom, parseXhd } from './parse.js';
+import { type ParseOptions, parseDom, parseRoot } from './parse.js';
 import { DEFAULT_PROFILES, selectProfile, type XhdProfile } from './profiles.js';
 import { checkRules } from './rules.js';
-
-/** An XSD set: the entry schema first, then every file it imports or includes, by the names it uses. */
-export interface XhdSchemaSet {
-  readonly main: XMLFileInfo;
-  readonly imports?: readonly XMLFileInfo[];
-}
+import { runXsd, type XhdSchemaSet } from './xsd.js';
 
 export interface ValidateOptions extends ParseOptions {
   /** XSD set to validate against; defaults to the package's own model of XhD 1.7 (schemas/). */
@@ -89,7 +83,11 @@ function issueFromError(error: XhdError, messages: Partial<MessageCatalogue>): X
   return createIssue(code, path, { detail: error.message }, messages);
 }
 
-/** XSD validation only (xmllint compiled to WebAssembly); every error becomes a SCHEMA_VIOLATION issue. */
+/**
+ * XSD validation only (libxml2 compiled to WebAssembly); every error becomes a SCHEMA_VIOLATION issue. The
+ * schema set is compiled once and the compiled validator reused (see `schemaCacheStats`); a set that does not
+ * compile throws `XhdError` `XHD_SCHEMA_INVALID`.
+ */
 export async function validateSchema(
   xml: string,
   options: Pick<ValidateOptions, 'schemas' | 'messages' | 'maxBytes' | 'maxElements'> = {},
@@ -102,41 +100,48 @@ export async function validateSchema(
     if (error instanceof XhdError) return [issueFromError(error, messages)];
     throw error;
   }
-  const schemas = options.schemas ?? loadDefaultSchemas();
-  const result = await validateXML({
-    xml: [{ fileName: 'message.xml', contents: xml }],
-    schema: [schemas.main],
-    ...(schemas.imports === undefined ? {} : { preload: [...schemas.imports] }),
-    maxMemoryPages: 2048,
-  });
-  if (result.valid) return [];
+  return schemaIssues(xml, root, options.schemas, messages);
+}
+
+async function schemaIssues(
+  xml: string,
+  root: XmlElement,
+  schemas: XhdSchemaSet | undefined,
+  messages: Partial<MessageCatalogue>,
+): Promise<XhdIssue[]> {
+  const findings = await runXsd(xml, schemas ?? loadDefaultSchemas());
+  if (findings.length === 0) return [];
   const lines = lineIndex(root);
-  return result.errors
-    .filter((e) => e.loc?.fileName !== schemas.main.fileName)
-    .map((e) => {
-      const path = (e.loc === null ? undefined : lines.get(e.loc.lineNumber)) ?? '/';
-      return createIssue(
-        'SCHEMA_VIOLATION',
-        path,
-        { detail: e.message.trim(), line: e.loc?.lineNumber ?? 0 },
-        messages,
-      );
-    });
+  return findings.map((finding) =>
+    createIssue(
+      'SCHEMA_VIOLATION',
+      lines.get(finding.line) ?? '/',
+      { detail: finding.message, line: finding.line },
+      messages,
+    ),
+  );
 }
 
 /**
  * Validates an XhD message: XSD (default: the bundled model; pass the official set with `schemas`) and the
  * business rules of the profile that matches the message's Produktart and XhD version. Never throws for bad
- * input: everything found comes back as issues.
+ * input: everything found comes back as issues. A schema set that does not compile is a configuration error and
+ * throws `XhdError` `XHD_SCHEMA_INVALID`.
  */
 export async function validateXhd(xml: string, options: ValidateOptions = {}): Promise<XhdValidationResult> {
   const messages = options.messages ?? {};
   const issues: XhdIssue[] = [];
-  if (options.schema !== false) issues.push(...(await validateSchema(xml, options)));
-  if (issues.some((i) => i.code !== 'SCHEMA_VIOLATION')) return { valid: false, issues };
+  let root: XmlElement;
+  try {
+    root = parseDom(xml, options);
+  } catch (error) {
+    if (error instanceof XhdError) return { valid: false, issues: [issueFromError(error, messages)] };
+    throw error;
+  }
+  if (options.schema !== false) issues.push(...(await schemaIssues(xml, root, options.schemas, messages)));
   let message: BestellungDokument;
   try {
-    message = parseXhd(xml, options);
+    message = parseRoot(root);
   } catch (error) {
     if (!(error instanceof XhdError)) throw error;
     if (issues.length === 0) issues.push(issueFromError(error, messages));

@@ -1,0 +1,258 @@
+import { parseOsciEnvelope, parseOsciMessage } from '../codec/parse.js';
+import { attachmentReferences, serializeOsciMessage } from '../codec/serialize.js';
+import { MESSAGE_SPECS } from '../codec/spec.js';
+import type { XElement } from '../codec/xml.js';
+import { OsciError } from '../errors.js';
+import { OSCI_NS, SOAP_ACTOR_NEXT, SOAP_ENV_NS } from '../model/namespaces.js';
+import type {
+  NonIntermediaryCertificates,
+  OsciMessage,
+  OsciRequest,
+  OsciResponse,
+  SoapMessageEncrypted,
+} from '../model/types.js';
+import { type CertificateInfo, type CertificateInput, certificateDerList } from '../security/certificates.js';
+import {
+  type DigestAlgorithmName,
+  type SignatureAlgorithmName,
+  signXml,
+  type VerifiedXmlSignature,
+  verifyXmlSignature,
+} from '../security/xmldsig.js';
+import { type ContentEncryptionAlgorithm, decryptElement, encryptElement } from '../security/xmlenc.js';
+import { childElements, type Document, type Element, parseXmlStrict, serializeXml } from '../xml/parse.js';
+import type { PrivateKeyInput, SignerCredentials } from './carrier.js';
+
+/** Requests and responses: the messages that carry a client or supplier signature. */
+export type OsciOrder = OsciRequest | OsciResponse;
+
+export interface SignOrderOptions {
+  /** The sender: the client (originator or intermediary) for requests, the supplier for responses. */
+  readonly signer: SignerCredentials;
+  readonly algorithm?: SignatureAlgorithmName;
+  readonly digest?: DigestAlgorithmName;
+  /** Id of the ClientSignature/SupplierSignature block; default `clientsignature` / `suppliersignature`. */
+  readonly id?: string;
+}
+
+export interface VerifyOrderOptions {
+  readonly trustAnchors: readonly CertificateInput[];
+  readonly intermediates?: readonly CertificateInput[];
+  readonly crls?: readonly (string | Uint8Array)[];
+  readonly at?: Date;
+  readonly allowLegacy?: boolean;
+  readonly maxBytes?: number;
+}
+
+export interface VerifiedOrder<M extends OsciOrder = OsciOrder> {
+  readonly message: M;
+  readonly signer: CertificateInfo;
+  readonly signature: VerifiedXmlSignature;
+}
+
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+function isOrder(message: OsciMessage): message is OsciOrder {
+  return message.type !== 'soapMessageEncrypted' && message.type !== 'soapFault';
+}
+
+function blockName(message: OsciOrder): 'ClientSignature' | 'SupplierSignature' {
+  return MESSAGE_SPECS[message.type].role === 'request' ? 'ClientSignature' : 'SupplierSignature';
+}
+
+function envelopeParts(document: Document): { header: Element; body: Element } {
+  const root = document.documentElement as Element;
+  const header = childElements(root, SOAP_ENV_NS, 'Header')[0];
+  const body = childElements(root, SOAP_ENV_NS, 'Body')[0];
+  if (header === undefined || body === undefined) {
+    throw new OsciError('MESSAGE_INVALID', 'envelope needs soap:Header and soap:Body');
+  }
+  return { header, body };
+}
+
+/**
+ * Signs the order data: a ClientSignature (requests) or SupplierSignature (responses) header block right
+ * after the ControlBlock, whose ds:Signature references every other header block and the soap:Body
+ * (as the OSCI library does: ControlBlock, DesiredLanguages, FeatureDescription, QualityOfTimestamp, the
+ * message block, custom headers, IntermediaryCertificates, NonIntermediaryCertificates, Body). An existing
+ * signature is replaced. Messages with attachments are refused until `cid:` references are supported.
+ */
+export async function signOrderData<M extends OsciOrder>(message: M, options: SignOrderOptions): Promise<M> {
+  if (!isOrder(message))
+    throw new OsciError('MESSAGE_INVALID', `a ${(message as OsciMessage).type} cannot be signed`);
+  if (attachmentReferences(message).length > 0) {
+    throw new OsciError(
+      'SIGNATURE_REFERENCE_INVALID',
+      'signing attachments (cid: references) is not supported yet',
+    );
+  }
+  const name = blockName(message);
+  const {
+    clientSignature: _client,
+    supplierSignature: _supplier,
+    ...unsigned
+  } = message as OsciOrder & {
+    clientSignature?: unknown;
+    supplierSignature?: unknown;
+  };
+  const document = parseXmlStrict(serializeOsciMessage(unsigned as OsciMessage, { xmlDeclaration: false }));
+  const { header, body } = envelopeParts(document);
+  const references = [...childElements(header), body];
+  const block = document.createElementNS(OSCI_NS, `osci:${name}`);
+  block.setAttribute('Id', options.id ?? name.toLowerCase());
+  block.setAttributeNS(SOAP_ENV_NS, 'soap:mustUnderstand', '1');
+  block.setAttributeNS(SOAP_ENV_NS, 'soap:actor', SOAP_ACTOR_NEXT);
+  header.insertBefore(block, references[0]?.nextSibling ?? null);
+  await signXml(document, {
+    references: references.map((element) => ({ element, idAttribute: 'Id' })),
+    signingKey: options.signer.key,
+    certificateChain: options.signer.certificateChain,
+    placeIn: block,
+    ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
+    ...(options.digest === undefined ? {} : { digest: options.digest }),
+  });
+  return parseOsciEnvelope(document.documentElement as unknown as XElement) as M;
+}
+
+function signatureCertificates(message: OsciOrder): string[] {
+  const certificates = (message as { nonIntermediaryCertificates?: NonIntermediaryCertificates })
+    .nonIntermediaryCertificates;
+  const intermediary = (
+    message as {
+      intermediaryCertificates?: { signatureCertificateIntermediary?: { certificateBase64: string } };
+    }
+  ).intermediaryCertificates;
+  return [
+    certificates?.signatureCertificateOriginator?.certificateBase64,
+    certificates?.signatureCertificateAddressee?.certificateBase64,
+    intermediary?.signatureCertificateIntermediary?.certificateBase64,
+  ]
+    .filter((value): value is string => value !== undefined)
+    .map((value) => value.replace(/\s+/g, ''));
+}
+
+/**
+ * Verifies the ClientSignature or SupplierSignature of a serialised message (or of a model, which is
+ * serialised first): it must reference exactly every other header block and the body, and its certificate
+ * must chain to a trust anchor. If the message names signature certificates (originator, addressee,
+ * intermediary), the signer must be one of them.
+ */
+export async function verifyOrderSignature(
+  input: string | OsciOrder,
+  options: VerifyOrderOptions,
+): Promise<VerifiedOrder> {
+  const xml = typeof input === 'string' ? input : serializeOsciMessage(input);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const message = parseOsciMessage(xml, { maxBytes });
+  if (!isOrder(message)) {
+    throw new OsciError('SIGNATURE_MISSING', `a ${message.type} carries no order signature`);
+  }
+  const name = blockName(message);
+  const document = parseXmlStrict(xml, { maxBytes });
+  const { header, body } = envelopeParts(document);
+  const blocks = childElements(header, OSCI_NS, name);
+  const [block] = blocks;
+  if (block === undefined || blocks.length !== 1) {
+    throw new OsciError('SIGNATURE_MISSING', `the message needs exactly one osci:${name}`);
+  }
+  const expected = [...childElements(header).filter((element) => element !== block), body];
+  const signature = await verifyXmlSignature(childElements(block)[0] as Element, {
+    expectedReferences: expected,
+    trustAnchors: options.trustAnchors,
+    ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
+    ...(options.crls === undefined ? {} : { crls: options.crls }),
+    ...(options.at === undefined ? {} : { at: options.at }),
+    ...(options.allowLegacy === undefined ? {} : { allowLegacy: options.allowLegacy }),
+  });
+  const named = signatureCertificates(message);
+  const signerBase64 = Buffer.from(signature.signer.certificateDer).toString('base64');
+  if (named.length > 0 && !named.includes(signerBase64)) {
+    throw new OsciError(
+      'SIGNATURE_INVALID',
+      'the signer is not a signature certificate named in the message',
+      {
+        details: { subject: signature.signer.subject },
+      },
+    );
+  }
+  return { message, signer: signature.signer, signature };
+}
+
+/** The intermediary's check of a request: {@link verifyOrderSignature} restricted to ClientSignature. */
+export async function verifyClientSignature(
+  input: string | OsciRequest,
+  options: VerifyOrderOptions,
+): Promise<VerifiedOrder<OsciRequest>> {
+  const verified = await verifyOrderSignature(input, options);
+  if (MESSAGE_SPECS[verified.message.type].role !== 'request') {
+    throw new OsciError('SIGNATURE_MISSING', 'a response carries a SupplierSignature, not a ClientSignature');
+  }
+  return verified as VerifiedOrder<OsciRequest>;
+}
+
+export interface EncryptOrderOptions {
+  readonly algorithm?: ContentEncryptionAlgorithm;
+}
+
+/**
+ * Encrypts the whole serialised message for its receiver (the intermediary, or the client for a response)
+ * as `soapMessageEncrypted`: the envelope is one xenc:EncryptedData of Type Element with AES-GCM and an
+ * RSA-OAEP EncryptedKey. The ciphertext is inline (CipherValue); the MIME form with `cid:osci_enc` is not
+ * written yet.
+ */
+export async function encryptForIntermediary(
+  message: OsciOrder,
+  intermediaryCertificate: CertificateInput,
+  options: EncryptOrderOptions = {},
+): Promise<SoapMessageEncrypted> {
+  if (!isOrder(message)) throw new OsciError('MESSAGE_INVALID', 'only requests and responses are encrypted');
+  certificateDerList(intermediaryCertificate);
+  const document = parseXmlStrict(serializeOsciMessage(message, { xmlDeclaration: false }));
+  const encrypted = encryptElement(document.documentElement as Element, {
+    recipients: [{ certificate: intermediaryCertificate }],
+    ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
+  });
+  encrypted.setAttribute('MimeType', 'text/xml');
+  return { type: 'soapMessageEncrypted', encryptedData: serializeXml(encrypted) };
+}
+
+export interface DecryptOrderOptions {
+  readonly privateKey: PrivateKeyInput;
+  readonly certificate?: CertificateInput;
+  readonly legacy?: boolean;
+  /** Largest decrypted envelope; default 64 MiB. */
+  readonly maxBytes?: number;
+}
+
+/**
+ * Opens a `soapMessageEncrypted` (model, or the serialised envelope) with the receiver's key and parses the
+ * inner message with the strict codec. Key or cipher failures are `DECRYPTION_FAILED`; an inner message that
+ * is not a request or response is `MESSAGE_INVALID`. Verify the signature next with
+ * {@link verifyOrderSignature} on `xml`.
+ */
+export async function decryptFromClient(
+  input: SoapMessageEncrypted | string,
+  options: DecryptOrderOptions,
+): Promise<{ readonly message: OsciOrder; readonly xml: string }> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const outer = typeof input === 'string' ? parseOsciMessage(input, { maxBytes }) : input;
+  if (outer.type !== 'soapMessageEncrypted') {
+    throw new OsciError('MESSAGE_INVALID', 'expected a soapMessageEncrypted envelope');
+  }
+  const document = parseXmlStrict(outer.encryptedData, { maxBytes });
+  decryptElement(document.documentElement as Element, {
+    privateKey: options.privateKey,
+    maxBytes,
+    ...(options.certificate === undefined ? {} : { certificate: options.certificate }),
+    ...(options.legacy === undefined ? {} : { legacy: options.legacy }),
+  });
+  const xml = serializeXml(document);
+  const message = parseOsciMessage(xml, { maxBytes });
+  if (!isOrder(message)) {
+    throw new OsciError('MESSAGE_INVALID', `an encrypted envelope cannot hold a ${message.type}`);
+  }
+  return { message, xml };
+}
+
+/** Same as {@link decryptFromClient}, for the client opening an encrypted response. */
+export const decryptOrderData = decryptFromClient;

@@ -1,0 +1,428 @@
+// The fixture corpus of @egovkit/xhd, as data: valid orders per document type and an invalid corpus with one
+// defect per file. scripts/generate-fixtures.ts writes it to fixtures/; test/fixtures.test.ts checks that the
+// files on disk are exactly what this module produces and that each gets its expected verdict.
+// All photos and fingerprints are synthetic (real headers, filler data): no real person.
+import {
+  type BestellungInput,
+  buildXhd,
+  type PassAntragInput,
+  type PersonalausweisAntragInput,
+  syntheticJpeg,
+  syntheticWsq,
+  type XhdIssueCode,
+} from '../src/index.js';
+
+export interface ValidFixture {
+  readonly file: string;
+  readonly description: string;
+  readonly xml: string;
+}
+
+export interface InvalidFixture extends ValidFixture {
+  /** The issue codes validateXhd reports for this file, sorted and without duplicates. */
+  readonly expected: readonly XhdIssueCode[];
+}
+
+const kopf = (nummer: string, senderkennung: string) => ({
+  nachrichtenId: `N-FIX-${nummer}`,
+  bestellnummer: `B-FIX-${nummer}`,
+  senderkennung,
+  empfaengerkennung: 'dh:0001',
+  verfahrenskennung: 'egovkit fixtures 1.0',
+  erstellungszeitpunkt: '2026-11-25T09:30:00Z',
+});
+
+/** Biometrics: realistic sizes for the valid corpus, small ones for the invalid corpus (one defect matters). */
+function biometrie(photoBytes: number, fingerprintBytes: number, seed: number) {
+  return {
+    antragszeitpunkt: '2026-11-25T09:12:00Z',
+    qsSoftwareVersion: 'QS-Demo 3.1.0',
+    sollwerteVersion: 'Sollwerte 2024-1',
+    lichtbild: { daten: syntheticJpeg({ width: 827, height: 1063, bytes: photoBytes }), qualitaetswert: 80 },
+    fingerabdruecke: [
+      {
+        fingerposition: 2,
+        daten: syntheticWsq({ width: 400, height: 500, bytes: fingerprintBytes, seed: seed + 2 }),
+        qualitaetswert: 64,
+      },
+      {
+        fingerposition: 7,
+        daten: syntheticWsq({ width: 400, height: 500, bytes: fingerprintBytes, seed: seed + 7 }),
+        qualitaetswert: 58,
+      },
+    ],
+  } as const;
+}
+
+const person = {
+  familienname: 'Mustermann',
+  vornamen: 'Erika',
+  geburtsdatum: '1984-08-12',
+  geburtsort: 'Berlin',
+  anschrift: { strasseUndHausnummer: 'Heidestraße 17', postleitzahl: '51147', ort: 'Köln', staat: 'D<<' },
+  geschlecht: '002',
+  groesse: 160,
+} as const;
+
+const dokument = (seriennummer: string) => ({
+  seriennummer,
+  gueltigVon: '2026-11-25',
+  gueltigBis: '2036-11-24',
+  behoerde: { kurzbezeichnung: 'Stadt Köln', name: 'Stadt Köln – Bürgeramt' },
+});
+
+const adressen = {
+  rechnungsadresse: { zeilen: ['Stadt Köln', 'Bürgeramt', '50667 Köln'] },
+  lieferadresse: { zeilen: ['Stadt Köln', 'Bürgeramt', '50667 Köln'] },
+  zertifizierteKomponenten: [
+    {
+      komponentenName: 'Fingerabdruckleser Demo',
+      versionsinformation: '2.0',
+      zertifizierungsId: 'BSI-K-TR-0000-2026',
+    },
+  ],
+} as const;
+
+const dienstinfo = {
+  dienstbezeichnung: 'Botschaftsrat',
+  dienstort: 'Paris',
+  passaktennummer: 'PA-2026-0001',
+};
+
+function passOrder(passart: 'P' | 'PD' | 'PO', small: boolean): BestellungInput {
+  const base = {
+    antragsId: 'A1',
+    person,
+    dokument: dokument('C01X00T478'),
+    biometrie: small ? biometrie(3_000, 2_000, 10) : biometrie(20_000, 12_000, 10),
+  };
+  const antrag: PassAntragInput =
+    passart === 'P' ? { ...base, passart } : { ...base, passart, dienstinfo, extraSeiten: true };
+  return {
+    produktart: 'RP',
+    kopf: kopf(`RP-${passart}`, 'psb:04011300_00'),
+    antraege: [antrag],
+    ...adressen,
+  };
+}
+
+function ausweisOrder(small: boolean): BestellungInput {
+  const antrag: PersonalausweisAntragInput = {
+    antragsId: 'A1',
+    person,
+    dokument: dokument('L01X00T471'),
+    biometrie: small ? biometrie(3_000, 2_000, 20) : biometrie(20_000, 12_000, 20),
+    pin: {
+      lieferadresse: ['Erika Mustermann', 'Heidestraße 17', '51147 Köln'],
+      ruecksendeadresse: 'Stadt Köln, Bürgeramt, 50667 Köln',
+      versand: true,
+    },
+  };
+  return { produktart: 'PA', kopf: kopf('PA', 'pab:04011300_00'), antraege: [antrag], ...adressen };
+}
+
+/** Two passport applications in one order (the TR allows up to 150). */
+function sammelOrder(): BestellungInput {
+  const first: PassAntragInput = {
+    antragsId: 'A1',
+    passart: 'P',
+    person,
+    dokument: dokument('C01X00T478'),
+    biometrie: biometrie(20_000, 12_000, 30),
+  };
+  const second: PassAntragInput = {
+    antragsId: 'A2',
+    passart: 'P',
+    person: { ...person, vornamen: 'Max', geschlecht: '001', groesse: 182, geburtsdatum: '1979-03-01' },
+    dokument: dokument('C01X00T489'),
+    biometrie: biometrie(20_000, 12_000, 40),
+  };
+  return { produktart: 'RP', kopf: kopf('RP-2', 'psb:04011300_00'), antraege: [first, second], ...adressen };
+}
+
+export function validFixtures(): ValidFixture[] {
+  return [
+    {
+      file: 'rp-reisepass.xml',
+      description: 'Reisepass (P), one application',
+      xml: buildXhd(passOrder('P', false)).xml,
+    },
+    {
+      file: 'rp-dienstpass.xml',
+      description: 'Dienstpass (PD) with Dienstinfo and extra pages',
+      xml: buildXhd(passOrder('PD', false)).xml,
+    },
+    {
+      file: 'rp-diplomatenpass.xml',
+      description: 'Diplomatenpass (PO) with Dienstinfo',
+      xml: buildXhd(passOrder('PO', false)).xml,
+    },
+    {
+      file: 'rp-sammelbestellung.xml',
+      description: 'Reisepass order with two applications',
+      xml: buildXhd(sammelOrder()).xml,
+    },
+    {
+      file: 'pa-personalausweis.xml',
+      description: 'Personalausweis (PA) with PIN letter data',
+      xml: buildXhd(ausweisOrder(false)).xml,
+    },
+  ];
+}
+
+/** Replaces exactly one occurrence, so that a defect cannot silently miss its target. */
+function once(xml: string, search: string | RegExp, replacement: string): string {
+  const matches =
+    typeof search === 'string'
+      ? xml.split(search).length - 1
+      : (xml.match(new RegExp(search, 'g')) ?? []).length;
+  if (matches !== 1)
+    throw new Error(`fixture defect: ${String(search)} occurs ${matches} times, expected once`);
+  return xml.replace(search, replacement);
+}
+
+type Defect = readonly [
+  file: string,
+  description: string,
+  base: 'RP' | 'PD' | 'PA',
+  mutate: (xml: string) => string,
+  expected: readonly XhdIssueCode[],
+];
+
+const tag = (name: string, value: string | number) => `<xhd:${name}>${value}</xhd:${name}>`;
+
+const DEFECTS: readonly Defect[] = [
+  [
+    'xml-malformed.xml',
+    'document cut off in the middle',
+    'RP',
+    (x) => x.slice(0, x.indexOf('<xhd:Nutzdaten>')),
+    ['XML_MALFORMED'],
+  ],
+  [
+    'doctype.xml',
+    'DOCTYPE with an entity declaration',
+    'RP',
+    (x) =>
+      once(
+        x,
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE x [<!ENTITY e "boom">]>',
+      ),
+    ['DOCTYPE_FORBIDDEN'],
+  ],
+  [
+    'schema-groesse.xml',
+    'Groesse 1.60 does not match [0-9]{3}|---',
+    'RP',
+    (x) => once(x, tag('Groesse', 160), tag('Groesse', '1.60')),
+    ['SCHEMA_VIOLATION'],
+  ],
+  [
+    'schema-unknown-element.xml',
+    'an element the schema does not know',
+    'RP',
+    (x) => once(x, tag('Passart', 'P'), `${tag('Passart', 'P')}${tag('Haarfarbe', 'braun')}`),
+    ['SCHEMA_VIOLATION'],
+  ],
+  [
+    'birth-after-application.xml',
+    'date of birth after the application date',
+    'RP',
+    (x) => once(x, '1984-08-12', '2027-01-01'),
+    ['BIRTH_NOT_BEFORE_APPLICATION'],
+  ],
+  [
+    'application-after-message.xml',
+    'application date (GueltigVon) after the day the message was created',
+    'RP',
+    (x) => once(x, tag('GueltigVon', '2026-11-25'), tag('GueltigVon', '2026-11-26')),
+    ['APPLICATION_AFTER_MESSAGE'],
+  ],
+  [
+    'validity-end-before-start.xml',
+    'GueltigBis before GueltigVon',
+    'RP',
+    (x) => once(x, '2036-11-24', '2026-01-01'),
+    ['VALIDITY_END_NOT_AFTER_START'],
+  ],
+  [
+    'validity-too-long.xml',
+    'validity longer than 10 years',
+    'RP',
+    (x) => once(x, '2036-11-24', '2038-01-01'),
+    ['VALIDITY_TOO_LONG'],
+  ],
+  [
+    'serial-check-digit.xml',
+    'serial number with a wrong check digit',
+    'RP',
+    (x) => once(x, 'C01X00T478', 'C01X00T479'),
+    ['SERIAL_CHECK_DIGIT'],
+  ],
+  [
+    'bkz-invalid.xml',
+    'Behördenkennzahl with characters outside the alphabet (so the serial number is invalid too)',
+    'RP',
+    (x) => once(x, 'C01X00T478', 'AB1X00T478'),
+    ['BKZ_INVALID', 'SERIAL_NUMBER_INVALID'],
+  ],
+  [
+    'sender-prefix.xml',
+    'ID card prefix pab: on a passport order',
+    'RP',
+    (x) => once(x, 'psb:04011300_00', 'pab:04011300_00'),
+    ['SENDER_ID_INVALID'],
+  ],
+  [
+    'version-mismatch.xml',
+    'Version_XhD 1.6 in the 1.7 namespace',
+    'RP',
+    (x) => once(x, tag('Version_XhD', '1.7'), tag('Version_XhD', '1.6')),
+    ['VERSION_MISMATCH'],
+  ],
+  [
+    'fingerprint-quality.xml',
+    'NFIQ 2 value 5 for an index finger (threshold 30)',
+    'RP',
+    (x) => once(x, tag('Qualitaetswert', 64), tag('Qualitaetswert', 5)),
+    ['FINGERPRINT_QUALITY_TOO_LOW'],
+  ],
+  [
+    'photo-size-mismatch.xml',
+    'declared photo size differs from the bytes',
+    'RP',
+    (x) => once(x, tag('Groesse', 3000), tag('Groesse', 2999)),
+    ['BIOMETRIC_SIZE_MISMATCH'],
+  ],
+  [
+    'photo-format-mismatch.xml',
+    'photo declared as JPEG2000 but is JPEG',
+    'RP',
+    (x) => once(x, tag('Format', 'JPEG'), tag('Format', 'JPEG2000')),
+    ['BIOMETRIC_FORMAT_MISMATCH'],
+  ],
+  [
+    'photo-dimensions-mismatch.xml',
+    'declared photo width differs from the JPEG header',
+    'RP',
+    (x) => once(x, tag('Breite', 827), tag('Breite', 828)),
+    ['PHOTO_DIMENSIONS_MISMATCH'],
+  ],
+  [
+    'dienstinfo-missing.xml',
+    'Dienstpass (PD) without Dienstinfo',
+    'RP',
+    (x) => once(x, tag('Passart', 'P'), tag('Passart', 'PD')),
+    ['DIENSTINFO_REQUIRED'],
+  ],
+  [
+    'dienstinfo-not-allowed.xml',
+    'ordinary passport (P) with Dienstinfo',
+    'PD',
+    (x) => once(x, tag('Passart', 'PD'), tag('Passart', 'P')),
+    ['DIENSTINFO_NOT_ALLOWED'],
+  ],
+  [
+    'biometrics-missing.xml',
+    'no BiometrischeMerkmale',
+    'RP',
+    (x) => once(x, /<xhd:BiometrischeMerkmale>[\s\S]*<\/xhd:BiometrischeMerkmale>\n/, ''),
+    ['BIOMETRICS_MISSING'],
+  ],
+  [
+    'fingerprints-missing.xml',
+    'one fingerprint instead of two',
+    'RP',
+    (x) =>
+      once(
+        x,
+        /<xhd:Fingerabdruck>(?:(?!<\/xhd:Fingerabdruck>)[\s\S])*<xhd:Fingerposition>7<[\s\S]*?<\/xhd:Fingerabdruck>\n/,
+        '',
+      ),
+    ['FINGERPRINTS_MISSING'],
+  ],
+  [
+    'pa-sender-prefix.xml',
+    'passport prefix psb: on an ID card order',
+    'PA',
+    (x) => once(x, 'pab:04011300_00', 'psb:04011300_00'),
+    ['SENDER_ID_INVALID'],
+  ],
+  [
+    'pa-fingerprint-quality.xml',
+    'NFIQ 2 value 5 for a right index finger on an ID card order',
+    'PA',
+    (x) => once(x, tag('Qualitaetswert', 64), tag('Qualitaetswert', 5)),
+    ['FINGERPRINT_QUALITY_TOO_LOW'],
+  ],
+];
+
+export function invalidFixtures(): InvalidFixture[] {
+  const bases = {
+    RP: buildXhd(passOrder('P', true)).xml,
+    PD: buildXhd(passOrder('PD', true)).xml,
+    PA: buildXhd(ausweisOrder(true)).xml,
+  };
+  const defects = DEFECTS.map(([file, description, base, mutate, expected]) => ({
+    file,
+    description,
+    xml: mutate(bases[base]),
+    expected: [...expected].sort(),
+  }));
+  const withBiometrie = (changes: Partial<ReturnType<typeof biometrie>>) => {
+    const order = passOrder('P', true);
+    const antrag = order.antraege[0] as PassAntragInput;
+    return buildXhd({
+      ...order,
+      antraege: [{ ...antrag, biometrie: { ...antrag.biometrie, ...changes } }],
+    } as BestellungInput).xml;
+  };
+  const small = syntheticJpeg({ width: 200, height: 260, bytes: 3_000 });
+  const huge = syntheticWsq({ width: 400, height: 500, bytes: 101_000, seed: 12 });
+  const [, seven] = biometrie(3_000, 2_000, 10).fingerabdruecke;
+  return [
+    ...defects,
+    {
+      file: 'photo-resolution.xml',
+      description: 'photo of 200 × 260 pixels (minimum 413 × 531)',
+      xml: withBiometrie({ lichtbild: { daten: small, qualitaetswert: 80 } }),
+      expected: ['PHOTO_RESOLUTION_TOO_LOW'],
+    },
+    {
+      file: 'fingerprint-too-large.xml',
+      description: 'fingerprint of 101 000 bytes (limit 100 000)',
+      xml: withBiometrie({
+        fingerabdruecke: [{ fingerposition: 2, daten: huge, qualitaetswert: 64 }, seven],
+      }),
+      expected: ['BIOMETRIC_TOO_LARGE'],
+    },
+  ];
+}
+
+export interface FixtureManifestEntry {
+  readonly file: string;
+  readonly description: string;
+  readonly valid: boolean;
+  readonly expected: readonly XhdIssueCode[];
+}
+
+/** fixtures/manifest.json: every file (relative to fixtures/) with its expected verdict and issue codes. */
+export function fixtureManifest(): { readonly fixtures: readonly FixtureManifestEntry[] } {
+  return {
+    fixtures: [
+      ...validFixtures().map((f) => ({
+        file: `valid/${f.file}`,
+        description: f.description,
+        valid: true,
+        expected: [],
+      })),
+      ...invalidFixtures().map((f) => ({
+        file: `invalid/${f.file}`,
+        description: f.description,
+        valid: false,
+        expected: f.expected,
+      })),
+    ],
+  };
+}

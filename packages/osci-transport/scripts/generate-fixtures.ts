@@ -20,6 +20,7 @@ import {
 } from '../src/layers/index.js';
 import type { ContentPackage, OsciMessage, OsciMessageType, StoreDelivery } from '../src/model/index.js';
 import { SAMPLES } from '../test/fixtures/messages/samples.js';
+import { writeNegativeCorpus } from './negative-corpus.js';
 
 type CertificateName = keyof TestPki['certificates'];
 
@@ -136,3 +137,5 @@ writeFileSync(
   `${JSON.stringify({ generatedAt: generatedAt.toISOString(), messages }, null, 2)}\n`,
 );
 process.stdout.write(`wrote ${Object.keys(messages).length} golden messages to ${root.pathname}\n`);
+const negative = await writeNegativeCorpus(root, pki);
+process.stdout.write(`wrote ${negative.length} negative cases to ${new URL('negative/', root).pathname}\n`);

@@ -22,14 +22,20 @@ export {
   feedbackToError,
 } from './feedback.js';
 export {
+  type AttachmentSource,
   type DecryptContentOptions,
+  type DecryptContentWithAttachmentsOptions,
   type DecryptOrderOptions,
   decryptContentContainer,
+  decryptContentContainerWithAttachments,
   decryptFromClient,
   decryptOrderData,
   type EncryptContentOptions,
+  type EncryptContentWithAttachmentsOptions,
+  type EncryptedAttachment,
   type EncryptOrderOptions,
   encryptContentContainer,
+  encryptContentContainerWithAttachments,
   encryptForIntermediary,
   type OsciOrder,
   type PrivateKeyInput,
@@ -73,6 +79,8 @@ export {
   validateCertificate,
 } from './security/certificates.js';
 export {
+  type AttachmentReference,
+  checkCidUri,
   type DigestAlgorithmName,
   DS_NAMESPACE,
   ENVELOPED_SIGNATURE,

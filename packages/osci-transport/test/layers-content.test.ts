@@ -210,13 +210,13 @@ describe('content data: author → document producer', () => {
     ).toBe('CERTIFICATE_UNTRUSTED');
   });
 
-  it('refuses attachments until cid: references are supported', async () => {
+  it('refuses to sign a container whose attachment bytes are not given', async () => {
     const withAttachment: ContentContainer = {
       id: 'a',
       contents: [{ kind: 'attachment', id: 'a1', href: 'cid:anlage@egovkit' }],
     };
     expect(await codeOf(() => signContentContainer(withAttachment, { author: author() }))).toBe(
-      'SIGNATURE_REFERENCE_INVALID',
+      'MIME_PART_MISSING',
     );
   });
 });

@@ -209,11 +209,11 @@ describe('order data: client → intermediary', () => {
     ).toBe('DECRYPTION_FAILED');
   });
 
-  it('refuses to sign attachments until cid: references are supported', async () => {
+  it('refuses to sign a message whose attachment bytes are not given', async () => {
     expect(
       await codeOf(() =>
         signOrderData(SAMPLES.partialStoreDelivery, { signer: credentials('passportAuthoritySignature') }),
       ),
-    ).toBe('SIGNATURE_REFERENCE_INVALID');
+    ).toBe('MIME_PART_MISSING');
   });
 });

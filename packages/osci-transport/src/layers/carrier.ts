@@ -3,6 +3,7 @@ import { parseOsciEnvelope } from '../codec/parse.js';
 import { serializeOsciMessage } from '../codec/serialize.js';
 import type { XElement } from '../codec/xml.js';
 import { OsciError } from '../errors.js';
+import type { ParsedMultipart } from '../mime/multipart.js';
 import { OSCI_NS } from '../model/namespaces.js';
 import type {
   ContentContainer,
@@ -82,4 +83,72 @@ export function onlyContainer(pkg: ContentPackage): ContentContainer {
     throw new OsciError('MESSAGE_INVALID', 'expected exactly one ContentContainer');
   }
   return container;
+}
+
+/**
+ * Where the bytes of attachments come from: a parsed MIME package (its non-SOAP parts) or a map from
+ * Content-ID (without `cid:`) to bytes. The bytes are used as views, never copied.
+ */
+export type AttachmentSource = ParsedMultipart | ReadonlyMap<string, Uint8Array>;
+
+function isPackage(source: AttachmentSource): source is ParsedMultipart {
+  return 'soapPart' in source;
+}
+
+/** Looks an attachment up by `cid:` URI; the SOAP part of a package is not an attachment. */
+export function attachmentResolver(
+  source: AttachmentSource | undefined,
+): (uri: string) => Uint8Array | undefined {
+  return (uri) => {
+    if (source === undefined || !uri.startsWith('cid:')) return undefined;
+    const cid = uri.slice(4);
+    if (isPackage(source)) return cid === source.soapPart.contentId ? undefined : source.get(cid)?.body;
+    return source.get(cid);
+  };
+}
+
+/** The `cid:` URIs of every attachment the source holds. */
+export function sourceUris(source: AttachmentSource | undefined): string[] {
+  if (source === undefined) return [];
+  if (isPackage(source)) return source.attachments.map((part) => `cid:${part.contentId}`);
+  return [...source.keys()].map((cid) => `cid:${cid}`);
+}
+
+/** Refuses with MIME_PART_MISSING unless every URI resolves. */
+export function requireAttachments(
+  uris: readonly string[],
+  resolve: (uri: string) => Uint8Array | undefined,
+): void {
+  for (const uri of uris) {
+    if (resolve(uri) === undefined) {
+      throw new OsciError('MIME_PART_MISSING', `attachment ${uri} is missing`, {
+        details: { contentId: uri.slice(4) },
+      });
+    }
+  }
+}
+
+/** `cid:` URIs of the attachments a container element references, recursively into nested containers. */
+export function containerAttachmentUris(container: Element): string[] {
+  const out = new Set<string>();
+  for (const content of childElements(container, OSCI_NS, 'Content')) {
+    const href = content.getAttribute('href');
+    if (href !== null && href !== '') out.add(href);
+    for (const inner of childElements(content, OSCI_NS, 'ContentContainer')) {
+      for (const uri of containerAttachmentUris(inner)) out.add(uri);
+    }
+  }
+  return [...out];
+}
+
+/** The same for a container model. */
+export function modelAttachmentUris(container: ContentContainer): string[] {
+  const out = new Set<string>();
+  for (const content of container.contents ?? []) {
+    if (content.kind === 'attachment') out.add(content.href);
+    else if (content.kind === 'container') {
+      for (const uri of modelAttachmentUris(content.container)) out.add(uri);
+    }
+  }
+  return [...out];
 }

@@ -1,6 +1,7 @@
 import { parseOsciMessage } from '../codec/parse.js';
 import { OsciError } from '../errors.js';
-import { DS_NS, OSCI_NS, SOAP_ENV_NS, XENC_NS } from '../model/namespaces.js';
+import { parseMultipartRelated } from '../mime/multipart.js';
+import { DS_NS, OSCI_NS, OSCI128_NS, SOAP_ENV_NS, XENC_NS } from '../model/namespaces.js';
 import type { Content, ContentContainer, EncryptedDataXml } from '../model/types.js';
 import {
   type CertificateInfo,
@@ -15,13 +16,25 @@ import {
   type VerifiedXmlSignature,
   verifyXmlSignature,
 } from '../security/xmldsig.js';
-import { type ContentEncryptionAlgorithm, decryptElement, encryptElement } from '../security/xmlenc.js';
+import {
+  type ContentEncryptionAlgorithm,
+  decryptBytes,
+  decryptElement,
+  encryptBytes,
+  encryptElement,
+  generateContentKey,
+} from '../security/xmlenc.js';
 import { childElements, type Element, parseXmlStrict, serializeXml } from '../xml/parse.js';
 import {
+  type AttachmentSource,
+  attachmentResolver,
   carrierDocument,
   carrierPackage,
+  containerAttachmentUris,
+  modelAttachmentUris,
   onlyContainer,
   type PrivateKeyInput,
+  requireAttachments,
   type SignerCredentials,
 } from './carrier.js';
 
@@ -32,6 +45,11 @@ export interface SignContentOptions {
   readonly algorithm?: SignatureAlgorithmName;
   /** Default `sha256`. */
   readonly digest?: DigestAlgorithmName;
+  /**
+   * The plaintext bytes of every attachment the container references (`cid:`), recursively into nested
+   * containers; each is signed by a `cid:` reference with the digest over its bytes.
+   */
+  readonly attachments?: AttachmentSource;
 }
 
 export interface EncryptContentOptions {
@@ -63,6 +81,11 @@ export interface VerifyContentOptions {
   /** Validation time of the author certificates; default now. */
   readonly at?: Date;
   readonly allowLegacy?: boolean;
+  /**
+   * Plaintext bytes of the referenced attachments: the parsed MIME package of an unencrypted container, or
+   * the map returned by {@link decryptContentContainerWithAttachments}. A missing one is `MIME_PART_MISSING`.
+   */
+  readonly attachments?: AttachmentSource;
 }
 
 export interface VerifiedContentContainer {
@@ -72,13 +95,6 @@ export interface VerifiedContentContainer {
   readonly signatures: readonly VerifiedXmlSignature[];
   /** Results of signed containers nested in Content elements. */
   readonly nested: readonly VerifiedContentContainer[];
-}
-
-function hasAttachment(container: ContentContainer): boolean {
-  return (container.contents ?? []).some(
-    (content) =>
-      content.kind === 'attachment' || (content.kind === 'container' && hasAttachment(content.container)),
-  );
 }
 
 /** Gives every Content and EncryptedData of the container an Id, so that a signature can reference it. */
@@ -119,13 +135,6 @@ export async function signContentContainer(
   container: ContentContainer,
   options: SignContentOptions,
 ): Promise<ContentContainer> {
-  if (hasAttachment(container)) {
-    throw new OsciError(
-      'SIGNATURE_REFERENCE_INVALID',
-      'signing attachments (cid: references) is not supported yet',
-      { details: { containerId: container.id } },
-    );
-  }
   const prepared = withReferenceIds(container);
   const { document, pkg } = carrierDocument({ contentContainers: [prepared] });
   const element = childElements(pkg, OSCI_NS, 'ContentContainer')[0] as Element;
@@ -135,8 +144,12 @@ export async function signContentContainer(
       details: { containerId: container.id },
     });
   }
+  const resolve = attachmentResolver(options.attachments);
+  const uris = containerAttachmentUris(element);
+  requireAttachments(uris, resolve);
   const signature = await signXml(document, {
     references: references.map((reference) => ({ element: reference, idAttribute: 'Id' })),
+    attachments: uris.map((uri) => ({ uri, data: resolve(uri) as Uint8Array })),
     signingKey: options.author.key,
     certificateChain: options.author.certificateChain,
     placeIn: element,
@@ -161,11 +174,16 @@ async function verifyContainerElement(
     });
   }
   const expected = signedParts(container);
+  const resolve = attachmentResolver(options.attachments);
+  const uris = containerAttachmentUris(container);
+  requireAttachments(uris, resolve);
   const signatures: VerifiedXmlSignature[] = [];
   for (const signature of signatureElements) {
     signatures.push(
       await verifyXmlSignature(signature, {
         expectedReferences: expected,
+        expectedAttachments: uris,
+        resolveAttachment: resolve,
         trustAnchors: options.trustAnchors,
         ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
         ...(options.crls === undefined ? {} : { crls: options.crls }),
@@ -204,15 +222,24 @@ export interface VerifyMessageContentOptions extends VerifyContentOptions {
 }
 
 /**
- * Verifies the author signatures of the plain content containers of a whole serialised message. Ids must
+ * Verifies the author signatures of the plain content containers of a whole serialised message, or of a
+ * MIME package (Buffer), whose parts then give the attachment bytes. Ids must
  * be unique across the whole envelope, so a duplicated container or a Content moved between containers is
  * refused (`SIGNATURE_REFERENCE_INVALID`).
  */
 export async function verifyMessageContent(
-  xml: string,
+  input: string | Buffer,
   options: VerifyMessageContentOptions,
 ): Promise<VerifiedContentContainer[]> {
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  let xml: string;
+  if (typeof input === 'string') xml = input;
+  else {
+    // A MIME package: the SOAP part is the message, the other parts are its attachments.
+    const mime = parseMultipartRelated(input);
+    xml = mime.soapPart.body.toString('utf8');
+    options = { ...options, attachments: mime };
+  }
   // The strict codec first: only a well-formed OSCI message is looked at.
   parseOsciMessage(xml, { maxBytes });
   const document = parseXmlStrict(xml, { maxBytes });
@@ -226,15 +253,63 @@ export async function verifyMessageContent(
   return results;
 }
 
+/** An attachment encrypted for the readers: the bytes to send as the MIME part with this Content-ID. */
+export interface EncryptedAttachment {
+  readonly contentId: string;
+  /** IV (12 bytes) || AES-GCM ciphertext || tag (16 bytes). */
+  readonly data: Buffer;
+}
+
+export interface EncryptContentWithAttachmentsOptions extends EncryptContentOptions {
+  /** Plaintext bytes of every attachment the container references. */
+  readonly attachments: AttachmentSource;
+}
+
+export interface DecryptContentWithAttachmentsOptions extends DecryptContentOptions {
+  /** The received MIME package (or a map) holding the encrypted attachment parts. */
+  readonly attachments: AttachmentSource;
+}
+
+const BASE64_TRANSFORM = 'http://www.w3.org/2000/09/xmldsig#base64';
+const GCM_URIS: Readonly<Record<string, number>> = {
+  'http://www.w3.org/2009/xmlenc11#aes128-gcm': 16,
+  'http://www.w3.org/2009/xmlenc11#aes192-gcm': 24,
+  'http://www.w3.org/2009/xmlenc11#aes256-gcm': 32,
+};
+const ALGORITHM_URIS: Readonly<Record<ContentEncryptionAlgorithm, string>> = {
+  'aes128-gcm': 'http://www.w3.org/2009/xmlenc11#aes128-gcm',
+  'aes192-gcm': 'http://www.w3.org/2009/xmlenc11#aes192-gcm',
+  'aes256-gcm': 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+};
+
+function escapeXml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
 /**
- * Encrypts a content container end to end (xenc:EncryptedData of Type Element, AES-GCM, one RSA-OAEP
- * EncryptedKey per reader). The result goes into `ContentPackage.encryptedData`; only the listed readers
- * can open it, in particular not the intermediary unless it is listed.
+ * The OSCI form of an encrypted attachment inside the (then encrypted) content container: an
+ * xenc:EncryptedData with Id `Attachment<cid>`, the symmetric key in ds:KeyInfo/ds:MgmtData and a
+ * CipherReference to the MIME part. The key is protected by the encryption of the container around it.
  */
-export async function encryptContentContainer(
-  container: ContentContainer,
-  options: EncryptContentOptions,
-): Promise<EncryptedDataXml> {
+function attachmentCarrier(uri: string, algorithm: ContentEncryptionAlgorithm, key: Buffer): string {
+  const id = `Attachment${uri.slice(4).replace(/[^\w.-]/g, '_')}`;
+  return (
+    `<xenc:EncryptedData xmlns:xenc="${XENC_NS}" xmlns:ds="${DS_NS}" Id="${escapeXml(id)}" MimeType="text/xml">` +
+    `<xenc:EncryptionMethod Algorithm="${ALGORITHM_URIS[algorithm]}">` +
+    `<osci128:IvLength xmlns:osci128="${OSCI128_NS}" Value="12"/></xenc:EncryptionMethod>` +
+    `<ds:KeyInfo><ds:MgmtData>${key.toString('base64')}</ds:MgmtData></ds:KeyInfo>` +
+    `<xenc:CipherData><xenc:CipherReference URI="${escapeXml(uri)}"><xenc:Transforms>` +
+    `<ds:Transform Algorithm="${BASE64_TRANSFORM}"/></xenc:Transforms></xenc:CipherReference></xenc:CipherData>` +
+    '</xenc:EncryptedData>'
+  );
+}
+
+function isAttachmentCarrier(element: Element): boolean {
+  const data = childElements(element, XENC_NS, 'CipherData')[0];
+  return data !== undefined && childElements(data, XENC_NS, 'CipherReference').length > 0;
+}
+
+async function checkRecipients(options: EncryptContentOptions): Promise<void> {
   if (options.recipients.length === 0) {
     throw new OsciError('ENCRYPTION_INVALID', 'content data needs at least one reader');
   }
@@ -249,6 +324,9 @@ export async function encryptContentContainer(
       });
     }
   }
+}
+
+function encryptContainerXml(container: ContentContainer, options: EncryptContentOptions): EncryptedDataXml {
   const { pkg } = carrierDocument({ contentContainers: [container] });
   const element = childElements(pkg, OSCI_NS, 'ContentContainer')[0] as Element;
   const encrypted = encryptElement(element, {
@@ -260,14 +338,63 @@ export async function encryptContentContainer(
 }
 
 /**
- * Opens an end-to-end encrypted content container. Every key or cipher failure is `DECRYPTION_FAILED`;
- * plaintext that is not exactly one osci:ContentContainer is `MESSAGE_INVALID`. Verify the author
- * signatures afterwards with {@link verifyContentContainer}.
+ * Encrypts a content container end to end (xenc:EncryptedData of Type Element, AES-GCM, one RSA-OAEP
+ * EncryptedKey per reader). The result goes into `ContentPackage.encryptedData`; only the listed readers
+ * can open it, in particular not the intermediary unless it is listed. A container that references
+ * attachments is refused (`ENCRYPTION_INVALID`): they would travel in the clear; use
+ * {@link encryptContentContainerWithAttachments}.
  */
-export async function decryptContentContainer(
-  encrypted: EncryptedDataXml,
-  options: DecryptContentOptions,
-): Promise<ContentContainer> {
+export async function encryptContentContainer(
+  container: ContentContainer,
+  options: EncryptContentOptions,
+): Promise<EncryptedDataXml> {
+  await checkRecipients(options);
+  if (modelAttachmentUris(container).length > 0) {
+    throw new OsciError(
+      'ENCRYPTION_INVALID',
+      'the container references attachments; use encryptContentContainerWithAttachments',
+      { details: { containerId: container.id } },
+    );
+  }
+  return encryptContainerXml(container, options);
+}
+
+/**
+ * Encrypts a content container and every attachment it references (recursively) for the readers, as the
+ * OSCI library does: each attachment gets its own AES-GCM key and becomes ciphertext for its MIME part; an
+ * xenc:EncryptedData with that key (ds:MgmtData) and a CipherReference to the part is added to the
+ * container, which is then encrypted with RSA-OAEP keys for the readers. Sign the container before (the
+ * author signature covers the plaintext attachments). Each attachment is copied once (into its ciphertext).
+ */
+export async function encryptContentContainerWithAttachments(
+  container: ContentContainer,
+  options: EncryptContentWithAttachmentsOptions,
+): Promise<{
+  readonly encryptedData: EncryptedDataXml;
+  readonly attachments: readonly EncryptedAttachment[];
+}> {
+  await checkRecipients(options);
+  const resolve = attachmentResolver(options.attachments);
+  const uris = modelAttachmentUris(container);
+  requireAttachments(uris, resolve);
+  const algorithm = options.algorithm ?? 'aes256-gcm';
+  const carriers: string[] = [];
+  const attachments: EncryptedAttachment[] = [];
+  for (const uri of uris) {
+    const key = generateContentKey(algorithm);
+    attachments.push({ contentId: uri.slice(4), data: encryptBytes(resolve(uri) as Uint8Array, { key }) });
+    carriers.push(attachmentCarrier(uri, algorithm, key));
+    key.fill(0);
+  }
+  const withCarriers: ContentContainer = {
+    ...container,
+    ...(carriers.length > 0 ? { encryptedData: [...(container.encryptedData ?? []), ...carriers] } : {}),
+  };
+  return { encryptedData: encryptContainerXml(withCarriers, options), attachments };
+}
+
+/** Decrypts the container element in a carrier document; every key or cipher failure is DECRYPTION_FAILED. */
+function openContainer(encrypted: EncryptedDataXml, options: DecryptContentOptions) {
   const { document, pkg } = carrierDocument({ encryptedData: [encrypted] });
   const element = childElements(pkg, XENC_NS, 'EncryptedData')[0] as Element;
   const result = decryptElement(element, {
@@ -285,5 +412,131 @@ export async function decryptContentContainer(
   ) {
     throw new OsciError('MESSAGE_INVALID', 'decrypted content is not one osci:ContentContainer');
   }
+  return { document, container };
+}
+
+/** Attachment carriers of a container and its nested containers. */
+function carriersOf(container: Element): Element[] {
+  return [
+    ...childElements(container, XENC_NS, 'EncryptedData').filter(isAttachmentCarrier),
+    ...childElements(container, OSCI_NS, 'Content').flatMap((content) =>
+      childElements(content, OSCI_NS, 'ContentContainer').flatMap(carriersOf),
+    ),
+  ];
+}
+
+/** Reads one attachment carrier: the cid URI and the AES-GCM key. */
+function readCarrier(carrier: Element): { uri: string; key: Buffer } {
+  const invalid = (message: string) => new OsciError('ENCRYPTION_INVALID', message);
+  const [method, keyInfo, cipherData, ...rest] = childElements(carrier);
+  if (
+    method?.namespaceURI !== XENC_NS ||
+    method.localName !== 'EncryptionMethod' ||
+    keyInfo?.namespaceURI !== DS_NS ||
+    keyInfo.localName !== 'KeyInfo' ||
+    cipherData?.localName !== 'CipherData' ||
+    rest.length > 0
+  ) {
+    throw invalid('attachment EncryptedData needs EncryptionMethod, KeyInfo, CipherData');
+  }
+  const algorithm = method.getAttribute('Algorithm') ?? '';
+  const keyLength = GCM_URIS[algorithm];
+  if (keyLength === undefined) {
+    throw new OsciError(
+      'ENCRYPTION_ALGORITHM_FORBIDDEN',
+      `attachment encryption not accepted: ${algorithm}`,
+      {
+        details: { algorithm },
+      },
+    );
+  }
+  // The library writes IvLength unless the IV has its old length of 16 bytes; only 12 is read here.
+  const ivLength = childElements(method, OSCI128_NS, 'IvLength');
+  if (ivLength.length !== 1 || ivLength[0]?.getAttribute('Value') !== '12') {
+    throw invalid('attachment encryption needs osci128:IvLength Value="12"');
+  }
+  const mgmt = childElements(keyInfo, DS_NS, 'MgmtData');
+  const keyText = (mgmt[0]?.textContent ?? '').replace(/\s+/g, '');
+  if (mgmt.length !== 1 || childElements(keyInfo).length !== 1 || !/^[A-Za-z0-9+/]+={0,2}$/.test(keyText)) {
+    throw invalid('attachment EncryptedData needs its key in one ds:MgmtData');
+  }
+  const key = Buffer.from(keyText, 'base64');
+  if (key.length !== keyLength) throw invalid('attachment key does not fit the algorithm');
+  const references = childElements(cipherData, XENC_NS, 'CipherReference');
+  const reference = references[0];
+  if (references.length !== 1 || childElements(cipherData).length !== 1 || reference === undefined) {
+    throw invalid('attachment EncryptedData needs one CipherReference');
+  }
+  const uri = reference.getAttribute('URI') ?? '';
+  if (!/^cid:[\x21-\x3b\x3d\x3f-\x7e]+$/.test(uri)) throw invalid('CipherReference must be a cid: URI');
+  // The library writes a base64 transform; the part's Content-Transfer-Encoding decides how it is decoded.
+  const transforms = childElements(reference);
+  for (const group of transforms) {
+    const inner = childElements(group);
+    if (
+      group.namespaceURI !== XENC_NS ||
+      group.localName !== 'Transforms' ||
+      inner.some((t) => t.namespaceURI !== DS_NS || t.getAttribute('Algorithm') !== BASE64_TRANSFORM) ||
+      transforms.length > 1 ||
+      inner.length > 1
+    ) {
+      throw new OsciError('ENCRYPTION_ALGORITHM_FORBIDDEN', 'CipherReference transform not accepted');
+    }
+  }
+  return { uri, key };
+}
+
+/**
+ * Opens an end-to-end encrypted content container. Every key or cipher failure is `DECRYPTION_FAILED`;
+ * plaintext that is not exactly one osci:ContentContainer is `MESSAGE_INVALID`; a container with encrypted
+ * attachments is `ENCRYPTION_INVALID` (use {@link decryptContentContainerWithAttachments}). Verify the
+ * author signatures afterwards with {@link verifyContentContainer}.
+ */
+export async function decryptContentContainer(
+  encrypted: EncryptedDataXml,
+  options: DecryptContentOptions,
+): Promise<ContentContainer> {
+  const { document, container } = openContainer(encrypted, options);
+  if (carriersOf(container).length > 0) {
+    throw new OsciError(
+      'ENCRYPTION_INVALID',
+      'the container has encrypted attachments; use decryptContentContainerWithAttachments',
+    );
+  }
   return onlyContainer(carrierPackage(document));
+}
+
+/**
+ * Opens an encrypted content container and its encrypted attachments: each attachment EncryptedData
+ * (CipherReference to a MIME part) is decrypted with its key and removed from the container, as the OSCI
+ * library does, so that the author signatures see the container as signed. A missing part is
+ * `MIME_PART_MISSING`, a changed one `DECRYPTION_FAILED`; a CipherReference to an attachment the container
+ * does not reference is `ENCRYPTION_INVALID`. Each attachment is copied once (into its plaintext). Verify
+ * next with {@link verifyContentContainer} and `attachments` set to the returned map.
+ */
+export async function decryptContentContainerWithAttachments(
+  encrypted: EncryptedDataXml,
+  options: DecryptContentWithAttachmentsOptions,
+): Promise<{ readonly container: ContentContainer; readonly attachments: ReadonlyMap<string, Buffer> }> {
+  const { document, container } = openContainer(encrypted, options);
+  const resolve = attachmentResolver(options.attachments);
+  const referenced = new Set(containerAttachmentUris(container));
+  const attachments = new Map<string, Buffer>();
+  for (const carrier of carriersOf(container)) {
+    const { uri, key } = readCarrier(carrier);
+    if (!referenced.has(uri) || attachments.has(uri.slice(4))) {
+      throw new OsciError(
+        'ENCRYPTION_INVALID',
+        `CipherReference ${uri} is not an attachment of the container`,
+      );
+    }
+    requireAttachments([uri], resolve);
+    try {
+      attachments.set(uri.slice(4), decryptBytes(resolve(uri) as Uint8Array, { key }));
+    } finally {
+      key.fill(0);
+    }
+    carrier.parentNode?.removeChild(carrier);
+  }
+  return { container: onlyContainer(carrierPackage(document)), attachments };
 }

@@ -1,9 +1,14 @@
-export type { PrivateKeyInput, SignerCredentials } from './carrier.js';
+export type { AttachmentSource, PrivateKeyInput, SignerCredentials } from './carrier.js';
 export {
   type DecryptContentOptions,
+  type DecryptContentWithAttachmentsOptions,
   decryptContentContainer,
+  decryptContentContainerWithAttachments,
   type EncryptContentOptions,
+  type EncryptContentWithAttachmentsOptions,
+  type EncryptedAttachment,
   encryptContentContainer,
+  encryptContentContainerWithAttachments,
   type SignContentOptions,
   signContentContainer,
   type VerifiedContentContainer,

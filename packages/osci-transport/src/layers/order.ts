@@ -3,6 +3,7 @@ import { attachmentReferences, serializeOsciMessage } from '../codec/serialize.j
 import { MESSAGE_SPECS } from '../codec/spec.js';
 import type { XElement } from '../codec/xml.js';
 import { OsciError } from '../errors.js';
+import { parseMultipartRelated } from '../mime/multipart.js';
 import { OSCI_NS, SOAP_ACTOR_NEXT, SOAP_ENV_NS } from '../model/namespaces.js';
 import type {
   NonIntermediaryCertificates,
@@ -14,14 +15,29 @@ import type {
 import { type CertificateInfo, type CertificateInput, certificateDerList } from '../security/certificates.js';
 import {
   type DigestAlgorithmName,
+  DS_NAMESPACE,
   type SignatureAlgorithmName,
   signXml,
   type VerifiedXmlSignature,
   verifyXmlSignature,
 } from '../security/xmldsig.js';
 import { type ContentEncryptionAlgorithm, decryptElement, encryptElement } from '../security/xmlenc.js';
-import { childElements, type Document, type Element, parseXmlStrict, serializeXml } from '../xml/parse.js';
-import type { PrivateKeyInput, SignerCredentials } from './carrier.js';
+import {
+  childElements,
+  type Document,
+  type Element,
+  findElements,
+  parseXmlStrict,
+  serializeXml,
+} from '../xml/parse.js';
+import {
+  type AttachmentSource,
+  attachmentResolver,
+  type PrivateKeyInput,
+  requireAttachments,
+  type SignerCredentials,
+  sourceUris,
+} from './carrier.js';
 
 /** Requests and responses: the messages that carry a client or supplier signature. */
 export type OsciOrder = OsciRequest | OsciResponse;
@@ -33,6 +49,12 @@ export interface SignOrderOptions {
   readonly digest?: DigestAlgorithmName;
   /** Id of the ClientSignature/SupplierSignature block; default `clientsignature` / `suppliersignature`. */
   readonly id?: string;
+  /**
+   * Every attachment part the message will be sent with, as the bytes of the MIME part (ciphertext for
+   * encrypted attachments); each is signed by a `cid:` reference. Attachments referenced by plain Content
+   * elements must be among them.
+   */
+  readonly attachments?: AttachmentSource;
 }
 
 export interface VerifyOrderOptions {
@@ -42,6 +64,10 @@ export interface VerifyOrderOptions {
   readonly at?: Date;
   readonly allowLegacy?: boolean;
   readonly maxBytes?: number;
+  /** Attachment parts when the message is given as XML; a MIME package given as input brings its own. */
+  readonly attachments?: AttachmentSource;
+  /** Largest MIME part when the input is a MIME package; default 256 MiB. */
+  readonly maxPartBytes?: number;
 }
 
 export interface VerifiedOrder<M extends OsciOrder = OsciOrder> {
@@ -74,18 +100,20 @@ function envelopeParts(document: Document): { header: Element; body: Element } {
  * Signs the order data: a ClientSignature (requests) or SupplierSignature (responses) header block right
  * after the ControlBlock, whose ds:Signature references every other header block and the soap:Body
  * (as the OSCI library does: ControlBlock, DesiredLanguages, FeatureDescription, QualityOfTimestamp, the
- * message block, custom headers, IntermediaryCertificates, NonIntermediaryCertificates, Body). An existing
- * signature is replaced. Messages with attachments are refused until `cid:` references are supported.
+ * message block, custom headers, IntermediaryCertificates, NonIntermediaryCertificates, Body) and every
+ * attachment part by `cid:` (digest over the part's bytes). An existing signature is replaced.
  */
 export async function signOrderData<M extends OsciOrder>(message: M, options: SignOrderOptions): Promise<M> {
   if (!isOrder(message))
     throw new OsciError('MESSAGE_INVALID', `a ${(message as OsciMessage).type} cannot be signed`);
-  if (attachmentReferences(message).length > 0) {
-    throw new OsciError(
-      'SIGNATURE_REFERENCE_INVALID',
-      'signing attachments (cid: references) is not supported yet',
-    );
-  }
+  const resolve = attachmentResolver(options.attachments);
+  const uris = [
+    ...new Set([
+      ...attachmentReferences(message).map((cid) => `cid:${cid}`),
+      ...sourceUris(options.attachments),
+    ]),
+  ];
+  requireAttachments(uris, resolve);
   const name = blockName(message);
   const {
     clientSignature: _client,
@@ -105,6 +133,7 @@ export async function signOrderData<M extends OsciOrder>(message: M, options: Si
   header.insertBefore(block, references[0]?.nextSibling ?? null);
   await signXml(document, {
     references: references.map((element) => ({ element, idAttribute: 'Id' })),
+    attachments: uris.map((uri) => ({ uri, data: resolve(uri) as Uint8Array })),
     signingKey: options.signer.key,
     certificateChain: options.signer.certificateChain,
     placeIn: block,
@@ -132,16 +161,28 @@ function signatureCertificates(message: OsciOrder): string[] {
 }
 
 /**
- * Verifies the ClientSignature or SupplierSignature of a serialised message (or of a model, which is
- * serialised first): it must reference exactly every other header block and the body, and its certificate
- * must chain to a trust anchor. If the message names signature certificates (originator, addressee,
- * intermediary), the signer must be one of them.
+ * Verifies the ClientSignature or SupplierSignature of a serialised message, of a MIME package (Buffer:
+ * SOAP part plus attachment parts) or of a model (serialised first): it must reference exactly every other
+ * header block, the body and every attachment part (`cid:`), and its certificate must chain to a trust
+ * anchor. A referenced part that is missing is `MIME_PART_MISSING`, an unsigned extra part
+ * `SIGNATURE_REFERENCE_INVALID`, a changed one `SIGNATURE_INVALID`. If the message names signature
+ * certificates (originator, addressee, intermediary), the signer must be one of them.
  */
 export async function verifyOrderSignature(
-  input: string | OsciOrder,
+  input: string | Buffer | OsciOrder,
   options: VerifyOrderOptions,
 ): Promise<VerifiedOrder> {
-  const xml = typeof input === 'string' ? input : serializeOsciMessage(input);
+  let xml: string;
+  let source = options.attachments;
+  if (typeof input === 'string') xml = input;
+  else if (Buffer.isBuffer(input)) {
+    const mime = parseMultipartRelated(
+      input,
+      options.maxPartBytes === undefined ? {} : { maxPartBytes: options.maxPartBytes },
+    );
+    xml = mime.soapPart.body.toString('utf8');
+    source = mime;
+  } else xml = serializeOsciMessage(input);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const message = parseOsciMessage(xml, { maxBytes });
   if (!isOrder(message)) {
@@ -156,8 +197,24 @@ export async function verifyOrderSignature(
     throw new OsciError('SIGNATURE_MISSING', `the message needs exactly one osci:${name}`);
   }
   const expected = [...childElements(header).filter((element) => element !== block), body];
-  const signature = await verifyXmlSignature(childElements(block)[0] as Element, {
+  const signatureElement = childElements(block)[0] as Element;
+  // Every part of the package, every part a Content references and every part the signature names.
+  const signedUris = findElements(signatureElement, DS_NAMESPACE, 'Reference')
+    .map((reference) => reference.getAttribute('URI') ?? '')
+    .filter((uri) => uri.startsWith('cid:'));
+  const uris = [
+    ...new Set([
+      ...sourceUris(source),
+      ...attachmentReferences(message).map((cid) => `cid:${cid}`),
+      ...signedUris,
+    ]),
+  ];
+  const resolve = attachmentResolver(source);
+  requireAttachments(uris, resolve);
+  const signature = await verifyXmlSignature(signatureElement, {
     expectedReferences: expected,
+    expectedAttachments: uris,
+    resolveAttachment: resolve,
     trustAnchors: options.trustAnchors,
     ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
     ...(options.crls === undefined ? {} : { crls: options.crls }),

@@ -107,8 +107,20 @@ export interface SignReference {
   readonly idAttribute?: IdAttributeName;
 }
 
+/**
+ * A detached reference to a MIME attachment (`cid:` URI), as OSCI 1.2 signs attachments: no transforms, the
+ * digest is taken over the attachment bytes as they are given (the decoded MIME part).
+ */
+export interface AttachmentReference {
+  /** `cid:<Content-ID>` */
+  readonly uri: string;
+  readonly data: Uint8Array;
+}
+
 export interface SignXmlOptions {
   readonly references: readonly SignReference[];
+  /** Attachments to reference by `cid:` URI, after the element references. */
+  readonly attachments?: readonly AttachmentReference[];
   /** PKCS#8 private key (PEM or DER), a node:crypto KeyObject or a WebCrypto CryptoKey. */
   readonly signingKey: string | Uint8Array | KeyObject | webcrypto.CryptoKey;
   /** Signer certificate first, then its intermediates (PEM texts or DER); all go into KeyInfo/X509Data. */
@@ -126,6 +138,13 @@ export interface SignXmlOptions {
 export interface VerifyXmlSignatureOptions {
   /** The elements the caller will trust; the signature must reference exactly these, by Id. */
   readonly expectedReferences: readonly Element[];
+  /**
+   * The `cid:` URIs the signature must reference besides the elements, each exactly once; a `cid:`
+   * reference to anything else is refused.
+   */
+  readonly expectedAttachments?: readonly string[];
+  /** Bytes of an attachment (the decoded MIME part) by `cid:` URI; `undefined` is `MIME_PART_MISSING`. */
+  readonly resolveAttachment?: (uri: string) => Uint8Array | undefined;
   readonly trustAnchors: readonly CertificateInput[];
   readonly intermediates?: readonly CertificateInput[];
   /** Validation time of the certificate; default now. */
@@ -142,6 +161,28 @@ export interface VerifiedXmlSignature {
   readonly algorithm: { readonly signature: string; readonly digests: readonly string[] };
   /** The expected elements, in reference order. */
   readonly signedElements: readonly Element[];
+  /** The `cid:` URIs of the signed attachments, in reference order. */
+  readonly signedAttachments: readonly string[];
+}
+
+const CID_URI = /^cid:[\x21-\x3b\x3d\x3f-\x7e]+$/;
+
+/** Checks a `cid:` URI as used in references and CipherReference. */
+export function checkCidUri(uri: string): void {
+  if (!CID_URI.test(uri)) {
+    throw new OsciError('SIGNATURE_REFERENCE_INVALID', 'attachment references must be cid: URIs', {
+      details: { uri },
+    });
+  }
+}
+
+/** Digest of attachment bytes, fed in 1 MiB slices (views, no copy). */
+function attachmentDigest(hash: string, data: Uint8Array): Buffer {
+  const digest = createHash(hash);
+  for (let offset = 0; offset < data.byteLength; offset += 1024 * 1024) {
+    digest.update(data.subarray(offset, offset + 1024 * 1024));
+  }
+  return digest.digest();
 }
 
 function canonicalize(node: Node, inclusivePrefixes?: string): Buffer {
@@ -247,8 +288,14 @@ export async function signXml(document: Document, options: SignXmlOptions): Prom
       details: { algorithm, digest: options.digest },
     });
   }
-  if (options.references.length === 0) {
+  const attachments = options.attachments ?? [];
+  if (options.references.length + attachments.length === 0) {
     throw new OsciError('SIGNATURE_REFERENCE_INVALID', 'nothing to sign: no references given');
+  }
+  const attachmentUris = attachments.map((attachment) => attachment.uri);
+  attachmentUris.forEach(checkCidUri);
+  if (new Set(attachmentUris).size !== attachmentUris.length) {
+    throw new OsciError('SIGNATURE_REFERENCE_INVALID', 'an attachment is referenced twice');
   }
   if (options.placeIn.ownerDocument !== document) {
     throw new OsciError('SIGNATURE_REFERENCE_INVALID', 'placeIn is not an element of the document');
@@ -312,6 +359,18 @@ export async function signXml(document: Document, options: SignXmlOptions): Prom
       ref.appendChild(value);
       signedInfo.appendChild(ref);
     });
+    // OSCI 1.2 attachment references: no Transforms, digest over the attachment bytes.
+    for (const attachment of attachments) {
+      const ref = ds('Reference');
+      ref.setAttribute('URI', attachment.uri);
+      ref.appendChild(withAlgorithm('DigestMethod', digestUri));
+      const value = ds('DigestValue');
+      value.appendChild(
+        document.createTextNode(attachmentDigest(digest.hash, attachment.data).toString('base64')),
+      );
+      ref.appendChild(value);
+      signedInfo.appendChild(ref);
+    }
     const signatureValue = sign(method.hash, canonicalize(signedInfo), signatureParameters(method, key));
     const valueElement = ds('SignatureValue');
     valueElement.appendChild(document.createTextNode(signatureValue.toString('base64')));
@@ -364,7 +423,8 @@ function inclusivePrefixes(method: Element): string | undefined {
 
 interface ParsedReference {
   readonly id: string;
-  readonly element: Element;
+  /** The expected element, or undefined for a `cid:` attachment reference (then `id` is the URI). */
+  readonly element: Element | undefined;
   readonly enveloped: boolean;
   readonly prefixes: string | undefined;
   readonly hash: string;
@@ -372,8 +432,12 @@ interface ParsedReference {
   readonly digestValue: Buffer;
 }
 
-function parseReference(reference: Element, allowLegacy: boolean): Omit<ParsedReference, 'element'> {
+function parseReference(
+  reference: Element,
+  allowLegacy: boolean,
+): Omit<ParsedReference, 'element'> & { attachment: boolean } {
   const uri = reference.getAttribute('URI');
+  if (uri?.startsWith('cid:')) return parseAttachmentReference(reference, uri, allowLegacy);
   // Only bare-name same-document references; no whole-document, XPointer or external URIs.
   if (uri === null || !/^#[A-Za-z_][\w.-]*$/.test(uri)) {
     throw new OsciError('SIGNATURE_REFERENCE_INVALID', 'only same-document references by Id are accepted', {
@@ -416,7 +480,47 @@ function parseReference(reference: Element, allowLegacy: boolean): Omit<ParsedRe
   if (children.length !== expectedOrder) {
     throw new OsciError('SIGNATURE_INVALID', 'ds:Reference has unexpected children');
   }
-  return { id: uri.slice(1), enveloped, prefixes, hash: digest.hash, digestUri, digestValue };
+  return {
+    id: uri.slice(1),
+    enveloped,
+    prefixes,
+    hash: digest.hash,
+    digestUri,
+    digestValue,
+    attachment: false,
+  };
+}
+
+function referenceDigest(reference: Element, allowLegacy: boolean): { hash: string; digestUri: string } {
+  const digestMethod = single(reference, 'DigestMethod') as Element;
+  const digestUri = algorithmOf(digestMethod);
+  const digest = DIGEST_METHODS[digestUri];
+  if (digest === undefined || (digest.legacy && !allowLegacy)) {
+    throw new OsciError('SIGNATURE_ALGORITHM_FORBIDDEN', `digest algorithm not accepted: ${digestUri}`, {
+      details: { algorithm: digestUri },
+    });
+  }
+  return { hash: digest.hash, digestUri };
+}
+
+/** A `cid:` reference as OSCI 1.2 writes it: DigestMethod and DigestValue, no Transforms. */
+function parseAttachmentReference(
+  reference: Element,
+  uri: string,
+  allowLegacy: boolean,
+): Omit<ParsedReference, 'element'> & { attachment: boolean } {
+  checkCidUri(uri);
+  if (childElements(reference, DS_NAMESPACE, 'Transforms').length > 0) {
+    throw new OsciError('SIGNATURE_ALGORITHM_FORBIDDEN', 'attachment references take no transforms', {
+      details: { uri },
+    });
+  }
+  const { hash, digestUri } = referenceDigest(reference, allowLegacy);
+  const digestValue = base64(text(single(reference, 'DigestValue') as Element), 'DigestValue');
+  if (childElements(reference).length !== 2) {
+    throw new OsciError('SIGNATURE_INVALID', 'ds:Reference has unexpected children');
+  }
+  return { id: uri, enveloped: false, prefixes: undefined, hash, digestUri, digestValue, attachment: true };
 }
 
 /**
@@ -500,8 +604,24 @@ export async function verifyXmlSignature(
   }
 
   // References: every one must resolve to a distinct expected element, and every expected element be covered.
+  const expectedAttachments = options.expectedAttachments ?? [];
+  if (new Set(expectedAttachments).size !== expectedAttachments.length) {
+    throw new OsciError('SIGNATURE_REFERENCE_INVALID', 'expectedAttachments lists an attachment twice');
+  }
   const references: ParsedReference[] = referenceElements.map((ref) => {
-    const parsed = parseReference(ref, allowLegacy);
+    const { attachment, ...parsed } = parseReference(ref, allowLegacy);
+    if (attachment) {
+      if (!expectedAttachments.includes(parsed.id)) {
+        throw new OsciError(
+          'SIGNATURE_REFERENCE_INVALID',
+          `reference ${parsed.id} is not an expected attachment`,
+          {
+            details: { uri: parsed.id },
+          },
+        );
+      }
+      return { ...parsed, element: undefined };
+    }
     const element = getElementByIdStrict(document, parsed.id);
     if (!expected.includes(element)) {
       throw new OsciError(
@@ -514,8 +634,8 @@ export async function verifyXmlSignature(
     }
     return { ...parsed, element };
   });
-  const covered = new Set(references.map((reference) => reference.element));
-  if (covered.size !== references.length || covered.size !== expected.length) {
+  const covered = new Set(references.map((reference) => reference.element ?? reference.id));
+  if (covered.size !== references.length || covered.size !== expected.length + expectedAttachments.length) {
     throw new OsciError(
       'SIGNATURE_REFERENCE_INVALID',
       'signature must reference each expected element exactly once and nothing else',
@@ -572,8 +692,19 @@ export async function verifyXmlSignature(
   }
   if (!valid) throw new OsciError('SIGNATURE_INVALID', 'signature value does not match SignedInfo');
   for (const reference of references) {
-    const octets = referenceOctets(reference.element, signature, reference.enveloped, reference.prefixes);
-    const actual = createHash(reference.hash).update(octets).digest();
+    let actual: Buffer;
+    if (reference.element === undefined) {
+      const data = options.resolveAttachment?.(reference.id);
+      if (data === undefined) {
+        throw new OsciError('MIME_PART_MISSING', `signed attachment ${reference.id} is missing`, {
+          details: { contentId: reference.id.slice(4) },
+        });
+      }
+      actual = attachmentDigest(reference.hash, data);
+    } else {
+      const octets = referenceOctets(reference.element, signature, reference.enveloped, reference.prefixes);
+      actual = createHash(reference.hash).update(octets).digest();
+    }
     if (actual.length !== reference.digestValue.length || !timingSafeEqual(actual, reference.digestValue)) {
       throw new OsciError('SIGNATURE_INVALID', `digest of #${reference.id} does not match`, {
         details: { id: reference.id },
@@ -583,6 +714,11 @@ export async function verifyXmlSignature(
   return {
     signer,
     algorithm: { signature: methodUri, digests: references.map((reference) => reference.digestUri) },
-    signedElements: references.map((reference) => reference.element),
+    signedElements: references.flatMap((reference) =>
+      reference.element === undefined ? [] : [reference.element],
+    ),
+    signedAttachments: references.flatMap((reference) =>
+      reference.element === undefined ? [reference.id] : [],
+    ),
   };
 }

@@ -1,3 +1,6 @@
 import { packageBuild } from '../../tooling/tsup.shared.js';
 
-export default packageBuild();
+// `osci` is its own entry so that the optional @egovkit/osci-transport is only referenced by those who import it.
+// It imports the main entry by package name, kept external, so both entries share one module instance.
+const config = packageBuild({ index: 'src/index.ts', osci: 'src/osci.ts' });
+export default { ...config, external: ['@egovkit/xhd'] };

@@ -1,6 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
+  // src/osci.ts imports the main entry by package name (see there); in tests that is the source.
+  resolve: {
+    alias: [
+      { find: /^@egovkit\/xhd$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     name: 'xhd',
     include: ['test/**/*.test.ts'],

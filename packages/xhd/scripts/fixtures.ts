@@ -4,6 +4,7 @@
 // All photos and fingerprints are synthetic (real headers, filler data): no real person.
 import {
   type BestellungInput,
+  buildFehlerinformation,
   buildXhd,
   type PassAntragInput,
   type PersonalausweisAntragInput,
@@ -140,6 +141,23 @@ function sammelOrder(): BestellungInput {
   return { produktart: 'RP', kopf: kopf('RP-2', 'psb:04011300_00'), antraege: [first, second], ...adressen };
 }
 
+/** The producer's answer to an order that was cut off (TR-03123-3 § 2.9): the received bytes travel back. */
+function fehlerinformation(): string {
+  const received = buildXhd(passOrder('P', true)).xml;
+  return buildFehlerinformation({
+    kopf: {
+      ...kopf('FI', 'dh:0001'),
+      bestellnummer: 'B-FIX-RP-P',
+      empfaengerkennung: 'psb:04011300_00',
+      verfahrenskennung: 'egovkit fixtures producer 1.0',
+      produktart: 'RP',
+    },
+    fehlerhafteNachricht: received.slice(0, received.indexOf('<xhd:Nutzdaten>')),
+    fehlernummer: 1001,
+    fehlerbeschreibung: 'Nachricht nicht wohlgeformt (Dokument endet vor xhd:Nutzdaten).',
+  }).xml;
+}
+
 export function validFixtures(): ValidFixture[] {
   return [
     {
@@ -167,6 +185,11 @@ export function validFixtures(): ValidFixture[] {
       description: 'Personalausweis (PA) with PIN letter data',
       xml: buildXhd(ausweisOrder(false)).xml,
     },
+    {
+      file: 'fehlerinformation.xml',
+      description: 'Fehlerinformation: the answer to an order that is not well-formed',
+      xml: fehlerinformation(),
+    },
   ];
 }
 
@@ -184,7 +207,7 @@ function once(xml: string, search: string | RegExp, replacement: string): string
 type Defect = readonly [
   file: string,
   description: string,
-  base: 'RP' | 'PD' | 'PA',
+  base: 'RP' | 'PD' | 'PA' | 'FI',
   mutate: (xml: string) => string,
   expected: readonly XhdIssueCode[],
 ];
@@ -252,6 +275,13 @@ const DEFECTS: readonly Defect[] = [
     'RP',
     (x) => once(x, '2036-11-24', '2038-01-01'),
     ['VALIDITY_TOO_LONG'],
+  ],
+  [
+    'validity-too-long-for-age.xml',
+    'applicant aged 21 on the application date with a 10-year validity (6 years allowed under 24)',
+    'RP',
+    (x) => once(x, '1984-08-12', '2005-08-12'),
+    ['VALIDITY_TOO_LONG_FOR_AGE'],
   ],
   [
     'serial-check-digit.xml',
@@ -343,6 +373,13 @@ const DEFECTS: readonly Defect[] = [
     ['FINGERPRINTS_MISSING'],
   ],
   [
+    'fehlerinformation-fehlernummer.xml',
+    'Fehlerinformation with a 7-digit Fehlernummer (at most 6 digits)',
+    'FI',
+    (x) => once(x, tag('Fehlernummer', 1001), tag('Fehlernummer', 1234567)),
+    ['ERROR_NUMBER_INVALID'],
+  ],
+  [
     'pa-sender-prefix.xml',
     'passport prefix psb: on an ID card order',
     'PA',
@@ -363,6 +400,7 @@ export function invalidFixtures(): InvalidFixture[] {
     RP: buildXhd(passOrder('P', true)).xml,
     PD: buildXhd(passOrder('PD', true)).xml,
     PA: buildXhd(ausweisOrder(true)).xml,
+    FI: fehlerinformation(),
   };
   const defects = DEFECTS.map(([file, description, base, mutate, expected]) => ({
     file,

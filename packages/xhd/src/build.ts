@@ -1,3 +1,4 @@
+import { normalizeAnyElement } from './any.js';
 import { inspectImage } from './binary.js';
 import type { Druckzeilentyp, Fingerposition, Geschlecht, Passart, XhdVersion } from './codes.js';
 import { XhdError } from './errors.js';
@@ -116,6 +117,11 @@ interface BestellungInputBase {
     readonly versionsinformation: string;
     readonly zertifizierungsId: string;
   }>;
+  /**
+   * Children of `xhd:any` (TR-03132 § 4: the enveloped `ds:Signature`, `xenc:EncryptedData`): each one
+   * well-formed element outside the XhD namespace, as XML text.
+   */
+  readonly any?: readonly string[];
 }
 
 /** One order carries applications for one document type (`Produktart` in the header). */
@@ -330,7 +336,19 @@ export function createBestellungDokument(input: BestellungInput): BestellungDoku
     rechnungsadresse: adresse(input.rechnungsadresse, 'Rechnungsadresse'),
     lieferadresse: adresse(input.lieferadresse, 'Lieferadresse'),
     zertifizierteKomponenten: input.zertifizierteKomponenten,
+    ...(input.any === undefined || input.any.length === 0
+      ? {}
+      : { any: input.any.map((xml, index) => anyElement(xml, index)) }),
   };
+}
+
+function anyElement(xml: string, index: number): string {
+  try {
+    return normalizeAnyElement(xml, `/xhd:BestellungDokument/xhd:any/*[${index + 1}]`);
+  } catch (error) {
+    if (error instanceof XhdError) invalid(error.message, `any[${index}]`);
+    throw error;
+  }
 }
 
 /** Builds a `BestellungDokument` and serialises it; `message` is the model the XML was written from. */

@@ -18,6 +18,8 @@ export type XhdErrorCode =
   | 'XHD_SCHEMA_UNAVAILABLE'
   | 'XHD_SCHEMA_INVALID'
   | 'XHD_PROFILE_UNKNOWN'
+  | 'XHD_MESSAGE_INVALID'
+  | 'XHD_OSCI_CONTAINER_INVALID'
   | (string & {});
 
 /** Every error this package throws; branch on `code`, which is stable across releases. */

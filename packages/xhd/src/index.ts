@@ -33,6 +33,14 @@ export {
 } from './codes.js';
 export { XhdError, type XhdErrorCode } from './errors.js';
 export {
+  buildFehlerinformation,
+  createFehlerinformation,
+  type FehlerinformationInput,
+  type FehlerinformationReplyOptions,
+  type FehlerinformationResult,
+  replyFehlerinformation,
+} from './fehlerinformation.js';
+export {
   createIssue,
   DEFAULT_MESSAGES,
   type IssueParams,
@@ -41,7 +49,14 @@ export {
   type XhdIssueCode,
 } from './issues.js';
 export type * from './model.js';
-export { assertSafeXml, DEFAULT_MAX_BYTES, type ParseOptions, parseXhd } from './parse.js';
+export {
+  assertSafeXml,
+  DEFAULT_MAX_BYTES,
+  type ParseOptions,
+  parseFehlerinformation,
+  parseXhd,
+  parseXhdMessage,
+} from './parse.js';
 export {
   DEFAULT_PROFILES,
   selectProfile,
@@ -49,7 +64,7 @@ export {
   type XhdProfileLimits,
   type XhdRuleId,
 } from './profiles.js';
-export { checkRules, icaoCheckDigit } from './rules.js';
+export { checkFehlerinformation, checkRules, icaoCheckDigit } from './rules.js';
 export { serializeXhd } from './serialize.js';
 export { type SyntheticImageOptions, syntheticJpeg, syntheticWsq } from './synthetic.js';
 export {

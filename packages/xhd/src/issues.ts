@@ -17,6 +17,7 @@ export type XhdIssueCode =
   | 'APPLICATION_AFTER_MESSAGE'
   | 'VALIDITY_END_NOT_AFTER_START'
   | 'VALIDITY_TOO_LONG'
+  | 'VALIDITY_TOO_LONG_FOR_AGE'
   | 'BIOMETRICS_MISSING'
   | 'FINGERPRINTS_MISSING'
   | 'QUALITY_VALUE_MISSING'
@@ -28,7 +29,8 @@ export type XhdIssueCode =
   | 'PHOTO_RESOLUTION_TOO_LOW'
   | 'PHOTO_DIMENSIONS_MISMATCH'
   | 'DIENSTINFO_REQUIRED'
-  | 'DIENSTINFO_NOT_ALLOWED';
+  | 'DIENSTINFO_NOT_ALLOWED'
+  | 'ERROR_NUMBER_INVALID';
 
 export type IssueParams = Readonly<Record<string, string | number>>;
 
@@ -118,6 +120,12 @@ export const DEFAULT_MESSAGES: MessageCatalogue = {
     de: (p) => `Die Gültigkeit von ${p.years} Jahren überschreitet ${p.max} Jahre.`,
     en: (p) => `A validity of ${p.years} years exceeds ${p.max} years.`,
   },
+  VALIDITY_TOO_LONG_FOR_AGE: {
+    de: (p) =>
+      `Die Gültigkeit von ${p.years} Jahren überschreitet ${p.max} Jahre, die für Antragsteller unter ${p.underAge} Jahren gelten (Alter am ${p.application}: ${p.age}).`,
+    en: (p) =>
+      `A validity of ${p.years} years exceeds the ${p.max} years allowed for applicants under ${p.underAge} (age on ${p.application}: ${p.age}).`,
+  },
   BIOMETRICS_MISSING: {
     de: () => 'Die biometrischen Merkmale (Lichtbild, Fingerabdrücke) fehlen.',
     en: () => 'The biometric data (photo, fingerprints) are missing.',
@@ -167,6 +175,10 @@ export const DEFAULT_MESSAGES: MessageCatalogue = {
   DIENSTINFO_NOT_ALLOWED: {
     de: () => 'Für Passart P ist Dienstinfo nicht erlaubt.',
     en: () => 'Dienstinfo is not allowed for passport type P.',
+  },
+  ERROR_NUMBER_INVALID: {
+    de: (p) => `Die Fehlernummer ${p.value} ist keine Zahl mit höchstens 6 Ziffern.`,
+    en: (p) => `The error number ${p.value} is not a number of at most 6 digits.`,
   },
 };
 

@@ -170,7 +170,7 @@ export interface ZertifizierteKomponente {
   readonly zertifizierungsId: string;
 }
 
-/** The message `BestellungDokument` (TR-03123-3 § 2.3), unencrypted and unsigned. */
+/** The message `BestellungDokument` (TR-03123-3 § 2.3) with plain `Nutzdaten`; signatures are kept in `any`. */
 export interface BestellungDokument {
   readonly nachricht: 'BestellungDokument';
   readonly version: XhdVersion;
@@ -179,6 +179,35 @@ export interface BestellungDokument {
   readonly rechnungsadresse: Behoerdenadresse;
   readonly lieferadresse: Behoerdenadresse;
   readonly zertifizierteKomponenten: readonly ZertifizierteKomponente[];
+  /**
+   * The children of `xhd:any` after `Nutzdaten` – where TR-03132 § 4 puts the author's enveloped `ds:Signature`
+   * (last) and, for an encrypted message, the `xenc:EncryptedData`. Opaque: each entry is one well-formed element
+   * of a namespace other than XhD, kept as XML text and written back unchanged (all into one `xhd:any`).
+   */
+  readonly any?: readonly string[];
 }
 
-export type XhdMessage = BestellungDokument;
+/** `FehlerbeschreibungType` (TR-03123-3 § 3.1.17). */
+export interface Fehlerbeschreibung {
+  /** Error number from the list the document producer keeps; digits only, at most 6 (TR-03123-2). */
+  readonly fehlernummer: number;
+  readonly fehlerbeschreibung: string;
+}
+
+/**
+ * The message `Fehlerinformation` (TR-03123-3 § 2.9, `CTYPE_FehlerinformationType` § 3.2.6): the answer to a
+ * message that could not be processed for technical reasons (not well-formed, not valid, unknown type). Content
+ * errors are answered by the regular feedback messages, not by this one.
+ */
+export interface Fehlerinformation {
+  readonly nachricht: 'Fehlerinformation';
+  readonly version: XhdVersion;
+  readonly kopf: Nachrichtenkopf;
+  /** The message that caused the error, as received (`xs:base64Binary` in the XML). */
+  readonly fehlerhafteNachricht: Uint8Array;
+  readonly fehlerbeschreibung: Fehlerbeschreibung;
+  /** Children of `xhd:any` (signature, encrypted data), as for `BestellungDokument`. */
+  readonly any?: readonly string[];
+}
+
+export type XhdMessage = BestellungDokument | Fehlerinformation;

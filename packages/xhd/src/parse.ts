@@ -1,4 +1,5 @@
 import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
+import { anyElementXml } from './any.js';
 import { fromBase64 } from './binary.js';
 import {
   DOKUMENTENARTEN,
@@ -24,9 +25,11 @@ import type {
   BestellungDokument,
   Biometrie,
   Druckzeile,
+  Fehlerinformation,
   Fingerabdruck,
   Nachrichtenkopf,
   Personendaten,
+  XhdMessage,
 } from './model.js';
 import { XSI_NAMESPACE } from './serialize.js';
 
@@ -483,14 +486,55 @@ export function parseDom(xml: string, options: ParseOptions = {}): XmlElement {
 
 /**
  * Parses an XhD `BestellungDokument` strictly into the typed model: unknown or misplaced elements, bad code
- * values and broken base64 are errors (`XhdError`), not silently dropped.
+ * values and broken base64 are errors (`XhdError`), not silently dropped. Other messages: `parseXhdMessage`.
  */
 export function parseXhd(xml: string, options: ParseOptions = {}): BestellungDokument {
+  return only(parseRoot(parseDom(xml, options)), 'BestellungDokument');
+}
+
+/** `parseXhd` for a `Fehlerinformation` (TR-03123-3 § 2.9). */
+export function parseFehlerinformation(xml: string, options: ParseOptions = {}): Fehlerinformation {
+  return only(parseRoot(parseDom(xml, options)), 'Fehlerinformation');
+}
+
+/** Parses any supported XhD message (`BestellungDokument`, `Fehlerinformation`); branch on `nachricht`. */
+export function parseXhdMessage(xml: string, options: ParseOptions = {}): XhdMessage {
   return parseRoot(parseDom(xml, options));
 }
 
-/** `parseXhd` on a DOM already read (and size-checked) by `parseDom`; internal, so the DOM is parsed once. */
-export function parseRoot(root: XmlElement): BestellungDokument {
+function only<N extends XhdMessage['nachricht']>(
+  message: XhdMessage,
+  nachricht: N,
+): Extract<XhdMessage, { nachricht: N }> {
+  if (message.nachricht !== nachricht) {
+    throw new XhdError('XHD_UNKNOWN_ROOT', `Expected ${nachricht}, found ${message.nachricht}.`, {
+      details: { root: message.nachricht, expected: nachricht },
+    });
+  }
+  return message as Extract<XhdMessage, { nachricht: N }>;
+}
+
+/** The children of every root-level `xhd:any`, each as one element (TR-03132 § 4: signature, encrypted data). */
+function readAny(r: Reader): string[] {
+  const any: string[] = [];
+  for (const wrapper of r.many('any')) {
+    let position = 0;
+    for (let node = wrapper.element.firstChild; node !== null; node = node.nextSibling) {
+      if (node.nodeType === 1) {
+        position++;
+        any.push(anyElementXml(node as XmlElement, `${wrapper.path}/*[${position}]`));
+      } else if ((node.nodeType === 3 || node.nodeType === 4) && (node.nodeValue ?? '').trim() !== '') {
+        throw new XhdError('XHD_ELEMENT_UNEXPECTED', `Text is not allowed directly in ${wrapper.path}.`, {
+          details: { path: wrapper.path },
+        });
+      }
+    }
+  }
+  return any;
+}
+
+/** `parseXhdMessage` on a DOM already read (and size-checked) by `parseDom`; internal, so the DOM is parsed once. */
+export function parseRoot(root: XmlElement): XhdMessage {
   const version = XHD_VERSIONS.find((v) => xhdNamespace(v) === root.namespaceURI) as XhdVersion | undefined;
   if (version === undefined) {
     throw new XhdError(
@@ -501,10 +545,11 @@ export function parseRoot(root: XmlElement): BestellungDokument {
       },
     );
   }
+  if (root.localName === 'Fehlerinformation') return fehlerinformation(root, version);
   if (root.localName !== 'BestellungDokument') {
     throw new XhdError(
       'XHD_UNKNOWN_ROOT',
-      `Message ${root.localName} is not supported (only BestellungDokument).`,
+      `Message ${root.localName} is not supported (only BestellungDokument and Fehlerinformation).`,
       {
         details: { root: root.localName },
       },
@@ -513,7 +558,7 @@ export function parseRoot(root: XmlElement): BestellungDokument {
   const r = new Reader(root, '/xhd:BestellungDokument', xhdNamespace(version));
   const header = kopf(r.req('Nachrichtenkopf'));
   const nutzdaten = r.req('Nutzdaten');
-  r.many('any');
+  const any = readAny(r);
   r.done();
   const antraegeReader = nutzdaten.req('Antraege');
   const antraege = antraegeReader.many('Antrag').map(antrag);
@@ -545,5 +590,28 @@ export function parseRoot(root: XmlElement): BestellungDokument {
     rechnungsadresse,
     lieferadresse,
     zertifizierteKomponenten,
+    ...(any.length === 0 ? {} : { any }),
+  };
+}
+
+function fehlerinformation(root: XmlElement, version: XhdVersion): Fehlerinformation {
+  const r = new Reader(root, '/xhd:Fehlerinformation', xhdNamespace(version));
+  const header = kopf(r.req('Nachrichtenkopf'));
+  const nutzdaten = r.req('Nutzdaten');
+  const any = readAny(r);
+  r.done();
+  const fehlerhafteNachricht = bytes(nutzdaten.req('FehlerhafteNachricht'));
+  const fb = nutzdaten.req('Fehlerbeschreibung');
+  const fehlernummer = int(fb.req('Fehlernummer'), 0, 2_147_483_647);
+  const fehlerbeschreibung = fb.reqText('Fehlerbeschreibung');
+  fb.done();
+  nutzdaten.done();
+  return {
+    nachricht: 'Fehlerinformation',
+    version,
+    kopf: header,
+    fehlerhafteNachricht,
+    fehlerbeschreibung: { fehlernummer, fehlerbeschreibung },
+    ...(any.length === 0 ? {} : { any }),
   };
 }

@@ -7,6 +7,7 @@ export type XhdRuleId =
   | 'sender-id'
   | 'serial-number'
   | 'dates'
+  | 'age-validity'
   | 'biometrics-present'
   | 'quality-values'
   | 'binary-consistency'
@@ -24,6 +25,11 @@ export interface XhdProfileLimits {
   /** Minimum NFIQ 2 score per finger position; positions not listed have no threshold. */
   readonly minFingerprintQuality: Readonly<Partial<Record<Fingerposition, number>>>;
   readonly maxValidityYears: number;
+  /**
+   * Shorter validity for young applicants: whoever is not yet `underAge` years old on the application date
+   * (`GueltigVon`) gets at most `maxYears` (rule `age-validity`; PassG § 5 (1), PAuswG § 6 (3): under 24 → 6 years).
+   */
+  readonly reducedValidity?: { readonly underAge: number; readonly maxYears: number };
   /** DVDV prefixes accepted in Senderkennung (TR-03132 § 5.3.2). */
   readonly senderPrefixes: readonly string[];
 }
@@ -42,12 +48,15 @@ const ALL_RULES: readonly XhdRuleId[] = [
   'sender-id',
   'serial-number',
   'dates',
+  'age-validity',
   'biometrics-present',
   'quality-values',
   'binary-consistency',
   'photo-limits',
 ];
 
+// Validity: 10 years, 6 years for applicants under 24 – for Reisepass, Dienstpass and Diplomatenpass PassG § 5 (1)
+// (version in force since 2024-01-01), for the Personalausweis PAuswG § 6 (1) and (3).
 // Thresholds: NFIQ 2 values of TR-03121-3-1 Table 4.4 (plain fingerprints for enrolment). Photo and size limits,
 // and the number of fingerprints, are ASSUMED defaults (see SOURCES.md) – override them per deployment.
 const BASE_LIMITS: XhdProfileLimits = {
@@ -58,6 +67,7 @@ const BASE_LIMITS: XhdProfileLimits = {
   fingerprintsRequired: 2,
   minFingerprintQuality: { 1: 30, 2: 30, 3: 20, 4: 10, 5: 10, 6: 30, 7: 30, 8: 20, 9: 10, 10: 10 },
   maxValidityYears: 10,
+  reducedValidity: { underAge: 24, maxYears: 6 },
   senderPrefixes: ['psb'],
 };
 

@@ -6,7 +6,7 @@ import {
   type XhdIssue,
   type XhdIssueCode,
 } from './issues.js';
-import type { Antrag, BestellungDokument } from './model.js';
+import type { Antrag, BestellungDokument, Fehlerinformation } from './model.js';
 import type { XhdProfile, XhdRuleId } from './profiles.js';
 
 interface RuleContext {
@@ -48,6 +48,16 @@ function parseBirthDate(value: string): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (m === null) return undefined;
   return parseDate(`${m[1]}-${m[2] === '00' ? '01' : m[2]}-${m[3] === '00' ? '01' : m[3]}`);
+}
+
+/** Completed years from `from` to `to` (both UTC midnight): the age on `to` of someone born on `from`. */
+function yearsBetween(from: Date, to: Date): number {
+  let years = to.getUTCFullYear() - from.getUTCFullYear();
+  const beforeBirthday =
+    to.getUTCMonth() < from.getUTCMonth() ||
+    (to.getUTCMonth() === from.getUTCMonth() && to.getUTCDate() < from.getUTCDate());
+  if (beforeBirthday) years--;
+  return years;
 }
 
 function forEachAntrag(ctx: RuleContext, fn: (a: Antrag, index: number) => void): void {
@@ -149,6 +159,33 @@ const RULES: Readonly<Record<XhdRuleId, (ctx: RuleContext) => void>> = {
             ctx.report('VALIDITY_TOO_LONG', untilPath, { years, max: ctx.profile.limits.maxValidityYears });
           }
         }
+      }
+    });
+  },
+  'age-validity': (ctx) => {
+    const reduced = ctx.profile.limits.reducedValidity;
+    if (reduced === undefined) return;
+    forEachAntrag(ctx, (a, i) => {
+      const d = a.dokumentendaten;
+      const from = parseDate(d.gueltigVon);
+      const until = parseDate(d.gueltigBis);
+      // Unknown month or day count as the earliest possible birthday: the applicant is taken as old as possible.
+      const birth = parseBirthDate(a.personendaten.geburtsdatum);
+      // Broken or implausible dates are the `dates` rule's findings; nothing to add here.
+      if (from === undefined || until === undefined || birth === undefined) return;
+      if (birth.getTime() >= from.getTime() || until.getTime() <= from.getTime()) return;
+      const age = yearsBetween(birth, from);
+      if (age >= reduced.underAge) return;
+      const limit = new Date(from);
+      limit.setUTCFullYear(limit.getUTCFullYear() + reduced.maxYears);
+      if (until.getTime() > limit.getTime()) {
+        ctx.report('VALIDITY_TOO_LONG_FOR_AGE', `${antragPath(i)}/xhd:Dokumentendaten/xhd:GueltigBis`, {
+          years: Math.round(((until.getTime() - from.getTime()) / 31_557_600_000) * 10) / 10,
+          max: reduced.maxYears,
+          underAge: reduced.underAge,
+          age,
+          application: d.gueltigVon,
+        });
       }
     });
   },
@@ -266,6 +303,40 @@ const RULES: Readonly<Record<XhdRuleId, (ctx: RuleContext) => void>> = {
     });
   },
 };
+
+/**
+ * The checks for a `Fehlerinformation` (no profile: it answers any message type): Version_XhD matches the
+ * namespace, and the Fehlernummer has at most 6 digits (TR-03123-2).
+ */
+export function checkFehlerinformation(
+  message: Fehlerinformation,
+  messages: Partial<MessageCatalogue> = {},
+): XhdIssue[] {
+  const issues: XhdIssue[] = [];
+  const root = '/xhd:Fehlerinformation';
+  if (message.kopf.versionXhd !== message.version) {
+    issues.push(
+      createIssue(
+        'VERSION_MISMATCH',
+        `${root}/xhd:Nachrichtenkopf/xhd:Version_XhD`,
+        { actual: message.kopf.versionXhd, expected: message.version },
+        messages,
+      ),
+    );
+  }
+  const { fehlernummer } = message.fehlerbeschreibung;
+  if (!Number.isInteger(fehlernummer) || fehlernummer < 0 || fehlernummer > 999_999) {
+    issues.push(
+      createIssue(
+        'ERROR_NUMBER_INVALID',
+        `${root}/xhd:Nutzdaten/xhd:Fehlerbeschreibung/xhd:Fehlernummer`,
+        { value: fehlernummer },
+        messages,
+      ),
+    );
+  }
+  return issues;
+}
 
 /** Runs the rules the profile lists against a parsed message. */
 export function checkRules(

@@ -1,13 +1,16 @@
+import { normalizeAnyElement } from './any.js';
 import { toBase64 } from './binary.js';
 import { xhdNamespace } from './codes.js';
 import type {
   Anschrift,
   Antrag,
   Behoerdenadresse,
-  BestellungDokument,
   Biometrie,
   Druckzeile,
+  Fehlerinformation,
+  Nachrichtenkopf,
   Personendaten,
+  XhdMessage,
 } from './model.js';
 
 export const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -34,6 +37,11 @@ class Writer {
   leaf(name: string, value: string | number | boolean | undefined): void {
     if (value === undefined) return;
     this.#lines.push(`${'  '.repeat(this.#depth)}<xhd:${name}>${escapeText(String(value))}</xhd:${name}>`);
+  }
+
+  /** One line of ready-made XML (an `xhd:any` child), indented like an element. */
+  raw(xml: string): void {
+    this.#lines.push(`${'  '.repeat(this.#depth)}${xml}`);
   }
 
   toString(): string {
@@ -195,11 +203,16 @@ function behoerdenadresse(w: Writer, name: string, a: Behoerdenadresse): void {
   w.close(name);
 }
 
-/** Serialises a message to XML: deterministic (same model → same bytes), UTF-8, one element per line. */
-export function serializeXhd(message: BestellungDokument): string {
-  const w = new Writer();
-  const k = message.kopf;
-  w.open('BestellungDokument', ` xmlns:xhd="${xhdNamespace(message.version)}" xmlns:xsi="${XSI_NAMESPACE}"`);
+function writeAny(w: Writer, root: string, any: readonly string[] | undefined): void {
+  if (any === undefined || any.length === 0) return;
+  w.open('any');
+  any.forEach((xml, index) => {
+    w.raw(normalizeAnyElement(xml, `/xhd:${root}/xhd:any/*[${index + 1}]`));
+  });
+  w.close('any');
+}
+
+function kopf(w: Writer, k: Nachrichtenkopf): void {
   w.open('Nachrichtenkopf');
   w.leaf('NachrichtenID', k.nachrichtenId);
   w.leaf('Bestellnummer', k.bestellnummer);
@@ -214,6 +227,30 @@ export function serializeXhd(message: BestellungDokument): string {
   w.leaf('Produktart', k.produktart);
   w.leaf('Version_XhD', k.versionXhd);
   w.close('Nachrichtenkopf');
+}
+
+function fehlerinformation(message: Fehlerinformation): string {
+  const w = new Writer();
+  w.open('Fehlerinformation', ` xmlns:xhd="${xhdNamespace(message.version)}"`);
+  kopf(w, message.kopf);
+  w.open('Nutzdaten');
+  w.leaf('FehlerhafteNachricht', toBase64(message.fehlerhafteNachricht));
+  w.open('Fehlerbeschreibung');
+  w.leaf('Fehlernummer', message.fehlerbeschreibung.fehlernummer);
+  w.leaf('Fehlerbeschreibung', message.fehlerbeschreibung.fehlerbeschreibung);
+  w.close('Fehlerbeschreibung');
+  w.close('Nutzdaten');
+  writeAny(w, 'Fehlerinformation', message.any);
+  w.close('Fehlerinformation');
+  return w.toString();
+}
+
+/** Serialises a message to XML: deterministic (same model → same bytes), UTF-8, one element per line. */
+export function serializeXhd(message: XhdMessage): string {
+  if (message.nachricht === 'Fehlerinformation') return fehlerinformation(message);
+  const w = new Writer();
+  w.open('BestellungDokument', ` xmlns:xhd="${xhdNamespace(message.version)}" xmlns:xsi="${XSI_NAMESPACE}"`);
+  kopf(w, message.kopf);
   w.open('Nutzdaten');
   w.open('Antraege');
   for (const a of message.antraege) antrag(w, a);
@@ -230,6 +267,7 @@ export function serializeXhd(message: BestellungDokument): string {
   }
   w.close('Zertifizierungsinformationen');
   w.close('Nutzdaten');
+  writeAny(w, 'BestellungDokument', message.any);
   w.close('BestellungDokument');
   return w.toString();
 }

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import type { Element as XmlElement } from '@xmldom/xmldom';
 import { XhdError } from './errors.js';
 import { createIssue, type MessageCatalogue, type XhdIssue, type XhdIssueCode } from './issues.js';
-import type { BestellungDokument } from './model.js';
+import type { XhdMessage } from './model.js';
 import { type ParseOptions, parseDom, parseRoot } from './parse.js';
 import { DEFAULT_PROFILES, selectProfile, type XhdProfile } from './profiles.js';
-import { checkRules } from './rules.js';
+import { checkFehlerinformation, checkRules } from './rules.js';
 import { runXsd, type XhdSchemaSet } from './xsd.js';
 
 export interface ValidateOptions extends ParseOptions {
@@ -22,8 +22,9 @@ export interface ValidateOptions extends ParseOptions {
 export interface XhdValidationResult {
   readonly valid: boolean;
   readonly issues: readonly XhdIssue[];
-  /** The parsed message when the structure could be read. */
-  readonly message?: BestellungDokument;
+  /** The parsed message when the structure could be read; branch on `message.nachricht`. */
+  readonly message?: XhdMessage;
+  /** The profile whose rules ran (`BestellungDokument` only). */
   readonly profile?: string;
 }
 
@@ -139,13 +140,17 @@ export async function validateXhd(xml: string, options: ValidateOptions = {}): P
     throw error;
   }
   if (options.schema !== false) issues.push(...(await schemaIssues(xml, root, options.schemas, messages)));
-  let message: BestellungDokument;
+  let message: XhdMessage;
   try {
     message = parseRoot(root);
   } catch (error) {
     if (!(error instanceof XhdError)) throw error;
     if (issues.length === 0) issues.push(issueFromError(error, messages));
     return { valid: false, issues };
+  }
+  if (message.nachricht === 'Fehlerinformation') {
+    issues.push(...checkFehlerinformation(message, messages));
+    return { valid: issues.length === 0, issues, message };
   }
   const profile = selectProfile(message, options.profiles ?? DEFAULT_PROFILES);
   if (profile === undefined) {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureManifest, invalidFixtures, validFixtures } from '../scripts/fixtures.js';
-import { parseXhd, serializeXhd, validateXhd } from '../src/index.js';
+import { parseXhdMessage, serializeXhd, validateXhd } from '../src/index.js';
 
 const root = join(import.meta.dirname, '..', 'fixtures');
 const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as ReturnType<
@@ -19,8 +19,10 @@ describe('fixture corpus', () => {
     expect(onDisk.sort()).toEqual(manifest.fixtures.map((f) => f.file).sort());
   });
 
-  it('covers every document type and passport kind in the valid corpus', () => {
-    const orders = validFixtures().map((f) => parseXhd(f.xml));
+  it('covers every document type and passport kind in the valid corpus, and the Fehlerinformation', () => {
+    const messages = validFixtures().map((f) => parseXhdMessage(f.xml));
+    expect(messages.filter((m) => m.nachricht === 'Fehlerinformation')).toHaveLength(1);
+    const orders = messages.filter((m) => m.nachricht === 'BestellungDokument');
     expect(new Set(orders.map((o) => o.kopf.produktart))).toEqual(new Set(['RP', 'PA']));
     const passarten = orders.flatMap((o) => o.antraege.map((a) => ('passart' in a ? a.passart : 'PA')));
     expect(new Set(passarten)).toEqual(new Set(['P', 'PD', 'PO', 'PA']));
@@ -31,6 +33,6 @@ describe('fixture corpus', () => {
     const result = await validateXhd(xml);
     expect([...new Set(result.issues.map((i) => i.code))].sort()).toEqual(fixture.expected);
     expect(result.valid).toBe(fixture.valid);
-    if (fixture.valid) expect(serializeXhd(parseXhd(xml))).toBe(xml);
+    if (fixture.valid) expect(serializeXhd(parseXhdMessage(xml))).toBe(xml);
   });
 });

@@ -22,6 +22,7 @@ import {
   readAuditRecords,
   testEvent,
 } from './helpers/audit-files.js';
+import { expectKbaError } from './helpers/errors.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -41,15 +42,6 @@ function expectChain(records: readonly LoggedRecord[]): void {
     expect(record.hash).toBe(expectedRecordHash(record));
     prev = record.hash;
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<KbaWsError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(KbaWsError);
-  return error as KbaWsError;
 }
 
 function thrown(action: () => unknown): KbaWsError {
@@ -279,7 +271,7 @@ describe('createJsonLinesAuditSink', () => {
     const sink = createJsonLinesAuditSink({ path: logPath });
     const before = Array.from({ length: 20 }, (_, i) => sink.write(testEvent(i)));
     const closed = sink.close();
-    const after = await rejection(sink.write(testEvent(99)));
+    const after = await expectKbaError(sink.write(testEvent(99)));
     expect(after.code).toBe('AUDIT_SINK_CLOSED');
     await Promise.all(before);
     await closed;
@@ -292,9 +284,9 @@ describe('createJsonLinesAuditSink', () => {
     const bad = { 'event.name': 'kba.call.before', 'event.time': 'x', big: 1n } as unknown as Parameters<
       typeof sink.write
     >[0];
-    expect((await rejection(sink.write(bad))).code).toBe('AUDIT_FAILED');
+    expect((await expectKbaError(sink.write(bad))).code).toBe('AUDIT_FAILED');
     const nameless = { 'event.time': 'x' } as unknown as Parameters<typeof sink.write>[0];
-    expect((await rejection(sink.write(nameless))).code).toBe('AUDIT_FAILED');
+    expect((await expectKbaError(sink.write(nameless))).code).toBe('AUDIT_FAILED');
     await sink.write(testEvent(1));
     await sink.close();
     const records = readAuditRecords(logPath);
@@ -327,7 +319,7 @@ describe('createJsonLinesAuditSink', () => {
         expect(reason.code).toBe('AUDIT_FAILED');
         expect((reason.cause as NodeJS.ErrnoException).code).toBe('EBADF');
       }
-      const later = await rejection(sink.write(testEvent(20)));
+      const later = await expectKbaError(sink.write(testEvent(20)));
       expect(later.code).toBe('AUDIT_FAILED');
       await sink.close();
       expect(existsSync(`${logPath}.lock`)).toBe(false);

@@ -1,6 +1,7 @@
 import { getTestPki, TestCertificateAuthority } from '@egovkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKbaClient, type KbaClient, KbaWsError } from '../src/index.js';
+import { createKbaClient, type KbaClient } from '../src/index.js';
+import { expectKbaError } from './helpers/errors.js';
 import {
   clientOptions,
   memorySink,
@@ -9,16 +10,6 @@ import {
   startSoapServer,
   validContext,
 } from './helpers/soap-server.js';
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<KbaWsError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error, `expected ${code}`).toBeInstanceOf(KbaWsError);
-  expect((error as KbaWsError).code).toBe(code);
-  return error as KbaWsError;
-}
 
 describe('a call against a good server', () => {
   let server: SoapTestServer;
@@ -82,26 +73,26 @@ describe('a call against a good server', () => {
 
   it('refuses a call without or with an incomplete request context, before anything is sent', async () => {
     const sent = server.requests.length;
-    await expectCode(
+    await expectKbaError(
       client.call('auskunft', 'fahrzeugAuskunft', requestBody, {} as never),
       'CONTEXT_MISSING',
     );
-    const incomplete = await expectCode(
+    const incomplete = await expectKbaError(
       client.call('auskunft', 'fahrzeugAuskunft', requestBody, {
         context: { ...validContext, reasonCode: 9 },
       }),
       'CONTEXT_INVALID',
     );
     expect(incomplete.details?.path).toBe('caseReference');
-    await expectCode(
+    await expectKbaError(
       client.call('auskunft', 'x', requestBody, { context: { ...validContext, orgUnit: '' } }),
       'CONTEXT_INVALID',
     );
-    await expectCode(
+    await expectKbaError(
       client.call('auskunft', 'x', requestBody, { context: { ...validContext, reasonCode: 10 as never } }),
       'CONTEXT_INVALID',
     );
-    await expectCode(
+    await expectKbaError(
       client.call('auskunft', 'x', requestBody, { context: { ...validContext, userId: 'a\nforged' } }),
       'CONTEXT_INVALID',
     );
@@ -114,7 +105,7 @@ describe('a call against a good server', () => {
     try {
       failing.failWith = new Error('disk full');
       const sent = server.requests.length;
-      const refused = await expectCode(
+      const refused = await expectKbaError(
         guarded.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
         'AUDIT_FAILED',
       );
@@ -128,7 +119,7 @@ describe('a call against a good server', () => {
         if (event['event.name'] === 'kba.call.after') throw new Error('sink gone');
         return original(event);
       };
-      await expectCode(
+      await expectKbaError(
         guarded.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
         'AUDIT_FAILED',
       );
@@ -155,7 +146,7 @@ describe('server validation', () => {
       const sink = memorySink();
       const client = await createKbaClient(await clientOptions(server, sink));
       try {
-        await expectCode(
+        await expectKbaError(
           client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
           code,
         );
@@ -179,7 +170,7 @@ describe('server validation', () => {
       await clientOptions(server, memorySink(), { trustAnchors: { caPem: other.certificatePem } }),
     );
     try {
-      await expectCode(
+      await expectKbaError(
         client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
         'SERVER_CERTIFICATE_UNTRUSTED',
       );
@@ -198,7 +189,7 @@ describe('server validation', () => {
       await clientOptions(server, memorySink(), { crl: [...pki.crls.all] }),
     );
     try {
-      await expectCode(
+      await expectKbaError(
         client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
         'SERVER_CERTIFICATE_REVOKED',
       );

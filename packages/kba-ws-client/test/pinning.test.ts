@@ -1,7 +1,8 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { getTestPki } from '@egovkit/testkit';
 import { describe, expect, it } from 'vitest';
-import { createKbaClient, describeCertificate, KbaWsError, PinSet } from '../src/index.js';
+import { createKbaClient, describeCertificate, PinSet } from '../src/index.js';
+import { expectKbaError } from './helpers/errors.js';
 import {
   clientOptions,
   memorySink,
@@ -12,15 +13,6 @@ import {
 
 const BACKUP_PIN = `sha256/${createHash('sha256').update('backup key not yet in use').digest('base64')}`;
 const OTHER_PIN = `sha256/${createHash('sha256').update('someone else').digest('base64')}`;
-
-async function rejection(promise: Promise<unknown>): Promise<KbaWsError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(KbaWsError);
-  return error as KbaWsError;
-}
 
 describe('SPKI pins', () => {
   it('are computed over the full DER SubjectPublicKeyInfo, also for EC keys', async () => {
@@ -69,7 +61,7 @@ describe('SPKI pins', () => {
       });
       expect(caResult.connection.matchedPins).toEqual([caPin]);
       const before = server.requests.length;
-      const error = await rejection(
+      const error = await expectKbaError(
         wrong.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
       );
       expect(error.code).toBe('PIN_MISMATCH');
@@ -94,7 +86,7 @@ describe('SPKI pins', () => {
       await client.rotatePins([BACKUP_PIN, OTHER_PIN]);
       expect(client.pins).toEqual([BACKUP_PIN, OTHER_PIN]);
       expect(sink.events.some((event) => event['event.name'] === 'kba.pins.rotated')).toBe(true);
-      const error = await rejection(
+      const error = await expectKbaError(
         client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
       );
       expect(error.code).toBe('PIN_MISMATCH');
@@ -131,7 +123,7 @@ describe('SPKI pins', () => {
 
       await client.rotatePins([BACKUP_PIN, OTHER_PIN]);
       const before = server.requests.length;
-      const error = await rejection(
+      const error = await expectKbaError(
         client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
       );
       expect(error.code).toBe('PIN_MISMATCH');

@@ -3,19 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTestPki } from '@egovkit/testkit';
 import { describe, expect, it } from 'vitest';
-import { createKbaClient, KbaWsError } from '../src/index.js';
+import { createKbaClient } from '../src/index.js';
+import { expectKbaError } from './helpers/errors.js';
 import { clientOptions, memorySink } from './helpers/soap-server.js';
 
 const endpoint = { url: 'https://127.0.0.1:9' };
-
-async function startupError(promise: Promise<unknown>): Promise<KbaWsError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(KbaWsError);
-  return error as KbaWsError;
-}
 
 describe('start-up checks of the client certificate', () => {
   it('start with a valid RSA-3072 client certificate from PKCS#12 or PEM files and log kba.client.started', async () => {
@@ -56,7 +48,7 @@ describe('start-up checks of the client certificate', () => {
 
   it('refuse a wrong PKCS#12 password, a key that does not match, and a missing certificate', async () => {
     const pki = await getTestPki();
-    const wrongPassword = await startupError(
+    const wrongPassword = await expectKbaError(
       createKbaClient(
         await clientOptions(endpoint, memorySink(), {
           clientCertificate: { pkcs12: pki.certificates.kbaClient.pkcs12, password: 'falsch' },
@@ -64,7 +56,7 @@ describe('start-up checks of the client certificate', () => {
       ),
     );
     expect(wrongPassword.code).toBe('CLIENT_CERTIFICATE_UNREADABLE');
-    const mismatch = await startupError(
+    const mismatch = await expectKbaError(
       createKbaClient(
         await clientOptions(endpoint, memorySink(), {
           clientCertificate: {
@@ -75,11 +67,11 @@ describe('start-up checks of the client certificate', () => {
       ),
     );
     expect(mismatch.code).toBe('CLIENT_CERTIFICATE_INVALID');
-    const missing = await startupError(
+    const missing = await expectKbaError(
       createKbaClient(await clientOptions(endpoint, memorySink(), { clientCertificate: undefined as never })),
     );
     expect(missing.code).toBe('CONFIG_INVALID');
-    const unreadable = await startupError(
+    const unreadable = await expectKbaError(
       createKbaClient(
         await clientOptions(endpoint, memorySink(), {
           clientCertificate: { pkcs12File: '/nonexistent/client.p12', password: 'x' },
@@ -122,7 +114,7 @@ describe('start-up checks of the client certificate', () => {
     ] as const;
     for (const [certificate, code] of cases) {
       const sink = memorySink();
-      const error = await startupError(
+      const error = await expectKbaError(
         createKbaClient(
           await clientOptions(endpoint, sink, {
             clientCertificate: {
@@ -154,7 +146,7 @@ describe('start-up checks of the client certificate', () => {
     );
     await minimum.close();
     expect(
-      (await startupError(createKbaClient(await clientOptions(endpoint, memorySink(), options)))).code,
+      (await expectKbaError(createKbaClient(await clientOptions(endpoint, memorySink(), options)))).code,
     ).toBe('CLIENT_KEY_TOO_WEAK');
   });
 
@@ -188,7 +180,7 @@ describe('start-up checks of the client certificate', () => {
       [{ pins: ['sha256/only-one'] }, 'PIN_SET_INVALID'],
     ];
     for (const [override, code] of cases) {
-      const error = await startupError(
+      const error = await expectKbaError(
         createKbaClient(await clientOptions(endpoint, memorySink(), override as never)),
       );
       expect(error.code, JSON.stringify(override)).toBe(code);

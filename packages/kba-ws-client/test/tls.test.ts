@@ -10,6 +10,7 @@ import {
 } from '@egovkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { createKbaClient, getTlsPreset, KbaWsError, presetConnectionOptions } from '../src/index.js';
+import { expectKbaError } from './helpers/errors.js';
 import {
   clientOptions,
   memorySink,
@@ -17,16 +18,6 @@ import {
   startSoapServer,
   validContext,
 } from './helpers/soap-server.js';
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<KbaWsError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error, `expected ${code}`).toBeInstanceOf(KbaWsError);
-  expect((error as KbaWsError).code, (error as Error).message).toBe(code);
-  return error as KbaWsError;
-}
 
 describe('TLS presets', () => {
   it('limit protocols, suites, groups and signature schemes to TR-02102-2', () => {
@@ -51,7 +42,7 @@ describe('TLS presets', () => {
     });
     const client = await createKbaClient(await clientOptions(server, memorySink()));
     try {
-      await expectCode(
+      await expectKbaError(
         client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
         'TLS_PROTOCOL_REJECTED',
       );
@@ -67,7 +58,7 @@ describe('TLS presets', () => {
       const server = await startSoapServer({ maxVersion: 'TLSv1.2', ciphers });
       const client = await createKbaClient(await clientOptions(server, memorySink()));
       try {
-        await expectCode(
+        await expectKbaError(
           client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
           'TLS_NO_SHARED_ALGORITHMS',
         );
@@ -86,7 +77,7 @@ describe('TLS presets', () => {
       const server = await startSoapServer(extra);
       const client = await createKbaClient(await clientOptions(server, memorySink()));
       try {
-        await expectCode(
+        await expectKbaError(
           client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
           'TLS_NO_SHARED_ALGORITHMS',
         );
@@ -151,7 +142,7 @@ describe('TLS presets', () => {
         await clientOptions({ url: `https://127.0.0.1:${port}` }, memorySink()),
       );
       try {
-        const error = await expectCode(
+        const error = await expectKbaError(
           client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
           'CLIENT_CERTIFICATE_REJECTED',
         );
@@ -174,7 +165,7 @@ describe('TLS presets', () => {
     });
     const client = await createKbaClient(await clientOptions(server, memorySink()));
     try {
-      const error = await expectCode(
+      const error = await expectKbaError(
         client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
         'CLIENT_CERTIFICATE_REJECTED',
       );
@@ -205,7 +196,7 @@ describe('TLS presets', () => {
         context: validContext,
       });
       expect(result.status).toBe(200);
-      await expectCode(
+      await expectKbaError(
         bsi.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
         'SERVER_KEY_TOO_WEAK',
       );
@@ -244,7 +235,7 @@ describe('TLS presets', () => {
       expect(event?.['kba.tls.chain.legacy_signatures']).toEqual([
         expect.stringContaining('sha256WithRSAEncryption'),
       ]);
-      await expectCode(
+      await expectKbaError(
         refusing.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
         'SERVER_CHAIN_LEGACY_SIGNATURE',
       );

@@ -57,12 +57,20 @@ try {
     console.log(`${pkg.name}@${pkg.version}: import and require both load ${esm.trim()}`);
   }
   // Command-line tools shipped by packages must start from the installed tarball.
-  const help = execFileSync('npx', ['--no-install', 'egovkit-kba', '--help'], {
-    cwd: project,
-    encoding: 'utf8',
-  });
-  if (!help.includes('security-statement')) throw new Error('egovkit-kba --help printed no usage');
-  console.log('egovkit-kba: the installed binary starts.');
+  /** @type {[string, string[], string][]} binary, arguments, text its output must contain */
+  const binaries = [
+    ['egovkit-kba', ['--help'], 'security-statement'],
+    ['egovkit-conformance', ['--help'], 'run'],
+    ['egovkit', ['--help'], 'demo'],
+    // `npx egovkit demo` from the registry: the whole flow, with the bundled PKI generator and every dependency.
+    ['egovkit', ['demo'], 'All 13 steps passed'],
+  ];
+  for (const [binary, args, expected] of binaries) {
+    const output = execFileSync('npx', ['--no-install', binary, ...args], { cwd: project, encoding: 'utf8' });
+    if (!output.includes(expected))
+      throw new Error(`${binary} ${args.join(' ')} did not print "${expected}"`);
+    console.log(`${binary} ${args.join(' ')}: the installed binary works.`);
+  }
   console.log(`Pack smoke test passed for ${packages.length} packages.`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { packageBuild } from '../../tooling/tsup.shared.js';
 // It imports the main entry by package name, kept external, so both entries share one module instance; the
 // declaration build resolves that name to the sources, as dist does not exist yet on a clean checkout.
 const config = packageBuild(
-  { index: 'src/index.ts', osci: 'src/osci.ts' },
+  { index: 'src/index.ts', osci: 'src/osci.ts', security: 'src/security.ts' },
   { '@egovkit/xhd': ['./src/index.ts'] },
 );
 export default { ...config, external: ['@egovkit/xhd'] };

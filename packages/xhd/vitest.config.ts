@@ -12,5 +12,7 @@ export default defineProject({
     name: 'xhd',
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
+    // getTestPki() generates the test PKI on a cold cache; under load that takes longer than the default 10 s.
+    hookTimeout: 60_000,
   },
 });

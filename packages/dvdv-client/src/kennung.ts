@@ -1,21 +1,28 @@
 import { DvdvError } from './errors.js';
 
-/** A parsed Behördenkennung (DVDV Organisationsschlüssel), e.g. `psw:053150000000`. */
+/**
+ * A parsed Behördenkennung (DVDV Behördenschlüssel): a prefix, a colon and the Behörden-ID, e.g.
+ * `psb:04011300_00` (TR-03132 § 5.3.2: AGS, underscore, two-digit sequence number) or `dbs:490030010000`.
+ */
 export interface Behoerdenkennung {
   /** The whole key, normalised to lower case. */
   readonly value: string;
   /** Three lower-case letters; one prefix per organisation category (`ags`, `psw`, `dmd` …). */
   readonly prefix: string;
-  /** The Organisations-ID: up to 12 digits. */
+  /**
+   * The Behörden-ID: up to 12 digits, or one of the TR-03132 § 5.3.2 forms — AGS (8 or 9 digits) `_` two digits,
+   * `aa_` eight digits (Auswärtiges Amt), two-digit Land `_` six-digit AZR key (foreigners' authorities).
+   */
   readonly organisationId: string;
   /**
-   * The Bundesland key (first two digits) when the ID is a 12-digit regional key, e.g. `05` for
-   * Nordrhein-Westfalen; `undefined` for shorter, legacy IDs.
+   * The Bundesland key (first two digits) when the ID is a 12-digit regional key or starts with an AGS, e.g.
+   * `05` for Nordrhein-Westfalen; `undefined` for shorter, legacy IDs and for the Auswärtiges Amt.
    */
   readonly state: string | undefined;
 }
 
-const KENNUNG = /^([a-z]{3}):([0-9]{1,12})$/;
+// Plain numeric IDs (this package's demo data and older entries) and the TR-03132 § 5.3.2 forms.
+const KENNUNG = /^([a-z]{3}):([0-9]{1,12}|[0-9]{8,9}_[0-9]{2}|aa_[0-9]{8}|[0-9]{2}_[0-9]{6})$/;
 
 /**
  * Parses and validates a Behördenkennung. Lookups validate before they query, so a malformed key never
@@ -27,7 +34,7 @@ export function parseBehoerdenkennung(input: string): Behoerdenkennung {
   if (match === null) {
     throw new DvdvError(
       'DVDV_INVALID_KENNUNG',
-      'a Behördenkennung is a three-letter prefix, a colon and an Organisations-ID of up to 12 digits, e.g. psw:053150000000',
+      'a Behördenkennung is a three-letter prefix, a colon and a Behörden-ID (up to 12 digits, or AGS_nn, AA_nnnnnnnn, LL_nnnnnn), e.g. psb:04011300_00',
       { details: { kennung: typeof input === 'string' ? input.slice(0, 64) : typeof input } },
     );
   }
@@ -37,7 +44,12 @@ export function parseBehoerdenkennung(input: string): Behoerdenkennung {
     value,
     prefix,
     organisationId,
-    state: organisationId.length === 12 ? organisationId.slice(0, 2) : undefined,
+    state:
+      organisationId.length === 12 ||
+      /^[0-9]{8,9}_/.test(organisationId) ||
+      /^[0-9]{2}_[0-9]{6}$/.test(organisationId)
+        ? organisationId.slice(0, 2)
+        : undefined,
   };
 }
 

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatAuditLogVerification, verifyAuditLog } from './audit/verify.js';
 import { KbaWsError } from './errors.js';
 import { renderSecurityStatementMarkdown } from './security-statement.js';
-import { createSecurityStatement, type SecurityStatementOptions } from './statement-from-config.js';
+import {
+  createSecurityStatement,
+  resolveConfigPaths,
+  type SecurityStatementOptions,
+} from './statement-from-config.js';
 
 /** Exit codes: 0 success, 1 the check failed (invalid log, refused configuration), 2 usage error. */
 const EXIT_OK = 0;
@@ -18,31 +22,6 @@ const USAGE = `Usage:
 
 Exit codes: 0 ok, 1 check failed, 2 usage error.
 `;
-
-const PATH_KEYS = new Set([
-  'caFile',
-  'pkcs12File',
-  'passwordFile',
-  'certificateFile',
-  'privateKeyFile',
-  'systemFile',
-]);
-
-// Paths in the configuration are relative to the configuration file, not to the working directory.
-function resolvePaths(value: unknown, base: string): unknown {
-  if (Array.isArray(value)) return value.map((item) => resolvePaths(item, base));
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => {
-      if (PATH_KEYS.has(key)) {
-        const toAbsolute = (path: unknown) =>
-          typeof path === 'string' && !isAbsolute(path) ? resolve(base, path) : path;
-        return [key, Array.isArray(item) ? item.map(toAbsolute) : toAbsolute(item)];
-      }
-      return [key, resolvePaths(item, base)];
-    }),
-  );
-}
 
 function fail(error: unknown, json: boolean): number {
   const payload =
@@ -75,7 +54,10 @@ async function securityStatement(args: string[]): Promise<number> {
   let options: SecurityStatementOptions;
   try {
     const path = resolve(values.config);
-    options = resolvePaths(JSON.parse(readFileSync(path, 'utf8')), dirname(path)) as SecurityStatementOptions;
+    options = resolveConfigPaths(
+      JSON.parse(readFileSync(path, 'utf8')),
+      dirname(path),
+    ) as SecurityStatementOptions;
   } catch (cause) {
     return fail(
       new KbaWsError('CONFIG_INVALID', `The configuration file cannot be read as JSON.`, { cause }),

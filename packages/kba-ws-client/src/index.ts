@@ -62,7 +62,11 @@ export {
   type XmlObject,
   type XmlValue,
 } from './soap.js';
-export { createSecurityStatement, type SecurityStatementOptions } from './statement-from-config.js';
+export {
+  createSecurityStatement,
+  resolveConfigPaths,
+  type SecurityStatementOptions,
+} from './statement-from-config.js';
 export {
   type CertificateInfo,
   describeCertificate,

@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import type { KbaClientOptions } from './client.js';
 import { KbaWsError } from './errors.js';
 import { buildSecurityStatement, probeServer, type SecurityStatement } from './security-statement.js';
@@ -65,4 +66,32 @@ export async function createSecurityStatement(options: SecurityStatementOptions)
     ...(options.probeTimeoutMs === undefined ? {} : { timeoutMs: options.probeTimeoutMs }),
     ...(options.crl === undefined ? {} : { crl: options.crl }),
   });
+}
+
+/** Option keys of a JSON configuration that name files. */
+const PATH_KEYS = new Set([
+  'caFile',
+  'pkcs12File',
+  'passwordFile',
+  'certificateFile',
+  'privateKeyFile',
+  'systemFile',
+]);
+
+/**
+ * Makes the file paths in a JSON configuration (`caFile`, `pkcs12File`, `passwordFile`, `certificateFile`,
+ * `privateKeyFile`, `systemFile`, at any depth) absolute against `baseDirectory`, normally the directory of the
+ * configuration file: paths in a configuration are relative to the file, not to the working directory.
+ */
+export function resolveConfigPaths(value: unknown, baseDirectory: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolveConfigPaths(item, baseDirectory));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => {
+      if (!PATH_KEYS.has(key)) return [key, resolveConfigPaths(item, baseDirectory)];
+      const absolute = (path: unknown) =>
+        typeof path === 'string' && !isAbsolute(path) ? resolve(baseDirectory, path) : path;
+      return [key, Array.isArray(item) ? item.map(absolute) : absolute(item)];
+    }),
+  );
 }

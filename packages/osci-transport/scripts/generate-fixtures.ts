@@ -11,8 +11,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { getTestPki, type TestPki } from '@egovkit/testkit';
 import { serializeOsciMessage } from '../src/codec/index.js';
 import {
+  decryptFromClientMime,
   encryptContentContainer,
+  encryptContentContainerWithAttachments,
   encryptForIntermediary,
+  encryptForIntermediaryMime,
   type OsciOrder,
   signContentContainer,
   signOrderData,
@@ -126,6 +129,49 @@ for (const type of Object.keys(SAMPLES) as OsciMessageType[]) {
     ...(signer === undefined ? {} : { signer }),
   };
 }
+// The MIME form of the encrypted order, as OSCI libraries exchange it: the signed storeDelivery with an
+// encrypted attachment, its whole MIME package encrypted for the intermediary into the part cid:osci_enc.
+const photo = Buffer.from(`JPEG${'Lichtbild '.repeat(200)}`);
+const sealed = await signContentContainer(
+  { id: 'lichtbild', contents: [{ kind: 'attachment', id: 'lichtbild-foto', href: 'cid:foto@egovkit' }] },
+  { author: credentials('passportAuthoritySignature'), attachments: new Map([['foto@egovkit', photo]]) },
+);
+const sealedEncrypted = await encryptContentContainerWithAttachments(sealed, {
+  recipients: [cert('documentProducerEncryption').certificatePem],
+  attachments: new Map([['foto@egovkit', photo]]),
+});
+const innerStore = withRealCertificates({
+  ...SAMPLES.storeDelivery,
+  contentPackage: { encryptedData: [sealedEncrypted.encryptedData] },
+} as StoreDelivery);
+const innerParts = sealedEncrypted.attachments.map((a) => ({ contentId: a.contentId, data: a.data }));
+const signedStore = await signOrderData(innerStore, {
+  signer: credentials('passportAuthoritySignature'),
+  attachments: new Map(innerParts.map((a) => [a.contentId, a.data])),
+});
+const encryptedPackage = await encryptForIntermediaryMime(
+  signedStore,
+  cert('osciIntermediaryEncryption').certificatePem,
+  { attachments: innerParts, boundary: 'MIME_boundary_osci_enc', soapContentId: 'soap@egovkit' },
+);
+const encryptedMime = encryptedPackage.toBuffer();
+{
+  // Fail before writing if it does not open and verify.
+  const opened = await decryptFromClientMime(encryptedMime, {
+    privateKey: cert('osciIntermediaryEncryption').privateKeyPem,
+  });
+  await verifyOrderSignature(opened.mime, { trustAnchors: [pki.trustAnchorPem], at: generatedAt });
+}
+writeFileSync(new URL('messages/soapMessageEncrypted.mime', root), encryptedMime);
+const packages = {
+  soapMessageEncrypted: {
+    file: 'messages/soapMessageEncrypted.mime',
+    inner: 'storeDelivery',
+    attachments: innerParts.map((a) => a.contentId),
+    signer: 'CN=Passbehörde Musterstadt (Test), OU=Signatur, O=egovkit test PKI, C=DE',
+  },
+};
+
 const pem = (name: string, text: string) => writeFileSync(new URL(`pki/${name}`, root), text);
 pem('trust-anchor.pem', pki.trustAnchorPem);
 pem('intermediary-encryption.pem', cert('osciIntermediaryEncryption').certificatePem);
@@ -134,7 +180,7 @@ pem('producer-encryption.pem', cert('documentProducerEncryption').certificatePem
 pem('producer-encryption.key.pem', cert('documentProducerEncryption').privateKeyPem);
 writeFileSync(
   new URL('manifest.json', root),
-  `${JSON.stringify({ generatedAt: generatedAt.toISOString(), messages }, null, 2)}\n`,
+  `${JSON.stringify({ generatedAt: generatedAt.toISOString(), messages, packages }, null, 2)}\n`,
 );
 process.stdout.write(`wrote ${Object.keys(messages).length} golden messages to ${root.pathname}\n`);
 const negative = await writeNegativeCorpus(root, pki);

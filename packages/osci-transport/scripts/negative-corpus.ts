@@ -10,6 +10,7 @@ import { serializeOsciMessage } from '../src/codec/index.js';
 import {
   encryptContentContainer,
   encryptContentContainerWithAttachments,
+  encryptForIntermediaryMime,
   signContentContainer,
   signOrderData,
 } from '../src/layers/index.js';
@@ -19,7 +20,7 @@ import { DS_NAMESPACE } from '../src/security/xmldsig.js';
 import { type Element, findElement, parseXmlStrict, serializeXml } from '../src/xml/parse.js';
 import { resign } from '../test/helpers/security-fixtures.js';
 
-export type NegativeCheck = 'parse' | 'order' | 'content' | 'decrypt';
+export type NegativeCheck = 'parse' | 'order' | 'content' | 'decrypt' | 'decrypt-order';
 
 export interface NegativeCase {
   readonly file: string;
@@ -311,6 +312,64 @@ export async function writeNegativeCorpus(root: URL, pki: TestPki): Promise<Nega
     { maxPartBytes: 1024 },
   );
 
+  // --- the MIME form of the encrypted order (cid:osci_enc), opened by the intermediary ---
+  const orderParts = [...parts].map(([contentId, data]) => ({ contentId, data }));
+  const encryptedOrder = async (certificate: string) =>
+    (
+      await encryptForIntermediaryMime(
+        await signOrderData(base, { signer: author, attachments: parts }),
+        certificate,
+        {
+          attachments: orderParts,
+          boundary: 'MIME_boundary_encrypted',
+          soapContentId: 'soap@egovkit',
+        },
+      )
+    ).toBuffer();
+  const encryptedValid = await encryptedOrder(cert('osciIntermediaryEncryption').certificatePem);
+  const osciEnc = encryptedValid.indexOf('Content-ID: <osci_enc>');
+  const withoutEnc = Buffer.concat([
+    encryptedValid.subarray(0, encryptedValid.lastIndexOf('--MIME_boundary_encrypted\r\n', osciEnc)),
+    Buffer.from('--MIME_boundary_encrypted--\r\n'),
+  ]);
+  add(
+    'encrypted-order-missing-part.mime',
+    'decrypt-order',
+    'MIME_PART_MISSING',
+    'the part cid:osci_enc with the encrypted order is left out',
+    withoutEnc,
+  );
+  const tamperedOrder = Buffer.from(encryptedValid);
+  const cipherStart = tamperedOrder.indexOf('\r\n\r\n', osciEnc) + 4;
+  tamperedOrder[cipherStart + 40] = (tamperedOrder[cipherStart + 40] as number) ^ 0x01;
+  add(
+    'encrypted-order-tampered.mime',
+    'decrypt-order',
+    'DECRYPTION_FAILED',
+    'one byte of the encrypted order part changed',
+    tamperedOrder,
+  );
+  add(
+    'encrypted-order-wrong-key.mime',
+    'decrypt-order',
+    'DECRYPTION_FAILED',
+    'order encrypted for another receiver than the intermediary',
+    await encryptedOrder(cert('documentProducerEncryption').certificatePem),
+  );
+  const extra = encryptedValid
+    .toString('latin1')
+    .replace(
+      /--MIME_boundary_encrypted--\r\n$/,
+      '--MIME_boundary_encrypted\r\nContent-Type: text/plain\r\nContent-ID: <extra@egovkit>\r\n\r\nunverschluesselt\r\n--MIME_boundary_encrypted--\r\n',
+    );
+  add(
+    'encrypted-order-extra-part.mime',
+    'decrypt-order',
+    'MIME_INVALID',
+    'an unencrypted part beside cid:osci_enc',
+    Buffer.from(extra, 'latin1'),
+  );
+
   const directory = new URL('negative/', root);
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
@@ -321,6 +380,7 @@ export async function writeNegativeCorpus(root: URL, pki: TestPki): Promise<Nega
   }
   // The unmodified message, as a control: every check passes on it.
   writeFileSync(new URL('control-valid.mime', directory), mime(valid));
+  writeFileSync(new URL('control-encrypted-order.mime', directory), encryptedValid);
   writeFileSync(new URL('manifest.json', directory), `${JSON.stringify(manifest, null, 2)}\n`);
   return cases.map(({ data: _data, ...entry }) => entry);
 }

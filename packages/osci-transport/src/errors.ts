@@ -26,6 +26,19 @@ export type OsciErrorCode =
   | 'MIME_PART_MISSING'
   | 'MIME_PART_TOO_LARGE'
   | 'FEEDBACK_ERROR'
+  // --- wire, client, intermediary and recipient (src/transport, src/client, src/intermediary, src/recipient) ---
+  | 'OPTIONS_INVALID'
+  | 'HTTP_ERROR'
+  | 'HTTP_STATUS'
+  | 'HTTP_BODY_TOO_LARGE'
+  | 'HTTP_CONTENT_TYPE'
+  | 'TIMEOUT'
+  | 'DIALOG_CLOSED'
+  | 'DIALOG_RESPONSE_MISMATCH'
+  | 'DIALOG_SEQUENCE'
+  | 'MAILBOX_IO'
+  | 'MAILBOX_CORRUPT'
+  | 'RECIPIENT_UNKNOWN'
   // kept open for the error contract test of all packages
   | (string & {});
 

@@ -1,4 +1,5 @@
 export type { EgovkitErrorOptions } from '@egovkit/internal';
+export * from './client/index.js';
 export {
   attachmentReferences,
   checkControlBlock,
@@ -21,22 +22,31 @@ export {
   feedbackLevel,
   feedbackToError,
 } from './feedback.js';
+export * from './intermediary/index.js';
 export {
   type AttachmentSource,
   type DecryptContentOptions,
   type DecryptContentWithAttachmentsOptions,
+  type DecryptedOrderPackage,
+  type DecryptOrderMimeOptions,
   type DecryptOrderOptions,
   decryptContentContainer,
   decryptContentContainerWithAttachments,
   decryptFromClient,
+  decryptFromClientMime,
   decryptOrderData,
+  decryptOrderDataMime,
   type EncryptContentOptions,
   type EncryptContentWithAttachmentsOptions,
   type EncryptedAttachment,
+  type EncryptedOrderPackage,
+  type EncryptOrderMimeOptions,
   type EncryptOrderOptions,
   encryptContentContainer,
   encryptContentContainerWithAttachments,
   encryptForIntermediary,
+  encryptForIntermediaryMime,
+  OSCI_ENC_CONTENT_ID,
   type OsciOrder,
   type PrivateKeyInput,
   type SignContentOptions,
@@ -68,12 +78,14 @@ export {
   type TransferEncoding,
 } from './mime/index.js';
 export * from './model/index.js';
+export * from './recipient/index.js';
 export {
   type CertificateInfo,
   type CertificateInput,
   type CertificateValidationOptions,
   certificateDerList,
   certificatePublicKey,
+  clearSecurityCaches,
   importPrivateKey,
   type KeyUsageName,
   validateCertificate,
@@ -95,23 +107,32 @@ export {
   verifyXmlSignature,
 } from './security/xmldsig.js';
 export {
+  acceptedContentAlgorithm,
+  BASE64_TRANSFORM,
   type ContentEncryptionAlgorithm,
   createDecryptStream,
   createEncryptStream,
   type DecryptElementOptions,
   type DecryptedContent,
   decryptBytes,
+  decryptDetached,
   decryptElement,
+  decryptWithAlgorithm,
+  type EncryptDetachedOptions,
   type EncryptElementOptions,
   encryptBytes,
+  encryptChunks,
+  encryptDetached,
   encryptElement,
   generateContentKey,
+  OSCI_IV_LENGTH_NAMESPACE,
   type Recipient,
   TYPE_CONTENT,
   TYPE_ELEMENT,
   XENC_NAMESPACE,
   XENC11_NAMESPACE,
 } from './security/xmlenc.js';
+export * from './transport/index.js';
 export {
   childElements,
   DEFAULT_MAX_XML_BYTES,

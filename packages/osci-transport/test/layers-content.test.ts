@@ -13,19 +13,15 @@ import type { ContentContainer, StoreDelivery } from '../src/model/index.js';
 import { DS_NAMESPACE } from '../src/security/xmldsig.js';
 import { XENC_NAMESPACE } from '../src/security/xmlenc.js';
 import { childElements, type Element, findElement, parseXmlStrict, serializeXml } from '../src/xml/parse.js';
-import { codeOf, pki as loadPki, resign } from './helpers/security-fixtures.js';
+import { codeOf, pki as loadPki, pkiHelpers, resign } from './helpers/security-fixtures.js';
 
 let pki: TestPki;
 beforeAll(async () => {
   pki = await loadPki();
 });
 
-const cert = (name: keyof TestPki['certificates']) => pki.certificates[name];
-const author = () => ({
-  key: cert('passportAuthoritySignature').privateKeyPem,
-  certificateChain: [cert('passportAuthoritySignature').chainPem],
-});
-const trust = () => ({ trustAnchors: [pki.trustAnchorPem] });
+const { cert, credentials, trust } = pkiHelpers(() => pki);
+const author = () => credentials('passportAuthoritySignature');
 
 const container = (id = 'antrag'): ContentContainer => ({
   id,

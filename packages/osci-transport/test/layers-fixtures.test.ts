@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { parseOsciMessage, serializeOsciMessage } from '../src/codec/index.js';
 import {
   decryptContentContainer,
+  decryptContentContainerWithAttachments,
   decryptFromClient,
+  decryptFromClientMime,
   verifyClientSignature,
   verifyContentContainer,
   verifyMessageContent,
@@ -18,6 +20,7 @@ const read = (file: string) => readFileSync(new URL(file, root), 'utf8');
 const manifest = JSON.parse(read('manifest.json')) as {
   generatedAt: string;
   messages: Record<string, { file: string; orderSignature: boolean; signer?: string }>;
+  packages: Record<string, { file: string; inner: string; attachments: string[]; signer: string }>;
 };
 const at = new Date(manifest.generatedAt);
 const trust = { trustAnchors: [read('pki/trust-anchor.pem')], at };
@@ -58,6 +61,35 @@ describe('golden messages (fixtures/)', () => {
       }
     });
   }
+
+  it('soapMessageEncrypted.mime: the MIME form (cid:osci_enc) opens, verifies, and decrypts end to end', async () => {
+    const entry = manifest.packages.soapMessageEncrypted;
+    if (entry === undefined) throw new Error('no MIME form in the manifest');
+    const data = readFileSync(new URL(entry.file, root));
+    const soap = data.toString('latin1', 0, data.indexOf('Content-ID: <osci_enc>'));
+    expect(soap).toContain('MimeType="Multipart/Related"');
+    expect(soap).toContain('<xenc:CipherReference URI="cid:osci_enc">');
+    expect(soap).toContain('Value="12"');
+    const opened = await decryptFromClientMime(data, {
+      privateKey: read('pki/intermediary-encryption.key.pem'),
+    });
+    expect(opened.message.type).toBe(entry.inner);
+    expect(opened.parts.attachments.map((part) => part.contentId)).toEqual(entry.attachments);
+    const verified = await verifyOrderSignature(opened.mime, trust);
+    expect(verified.signer.subject).toBe(entry.signer);
+    const encrypted = (opened.message as { contentPackage?: ContentPackage }).contentPackage
+      ?.encryptedData?.[0] as string;
+    const content = await decryptContentContainerWithAttachments(encrypted, {
+      privateKey: producerKey,
+      attachments: opened.parts,
+    });
+    const authors = await verifyContentContainer(content.container, {
+      ...trust,
+      attachments: content.attachments,
+    });
+    expect(authors.authors).toHaveLength(1);
+    expect(content.attachments.get('foto@egovkit')?.toString('latin1', 0, 4)).toBe('JPEG');
+  });
 
   it('refuses a golden message after one changed byte in a signed header', async () => {
     const xml = read(manifest.messages.storeDelivery?.file as string);

@@ -15,20 +15,14 @@ import {
 } from '../src/layers/index.js';
 import type { OsciMessage, StoreDelivery } from '../src/model/index.js';
 import { SAMPLES } from './fixtures/messages/samples.js';
-import { codeOf, pki as loadPki } from './helpers/security-fixtures.js';
+import { codeOf, pki as loadPki, pkiHelpers } from './helpers/security-fixtures.js';
 
 let pki: TestPki;
 beforeAll(async () => {
   pki = await loadPki();
 });
 
-const cert = (name: keyof TestPki['certificates']) => pki.certificates[name];
-const b64 = (name: keyof TestPki['certificates']) => cert(name).certificateDer.toString('base64');
-const credentials = (name: keyof TestPki['certificates']) => ({
-  key: cert(name).privateKeyPem,
-  certificateChain: [cert(name).chainPem],
-});
-const trust = () => ({ trustAnchors: [pki.trustAnchorPem] });
+const { cert, b64, credentials, trust } = pkiHelpers(() => pki);
 
 function storeDelivery(encryptedData: string): StoreDelivery {
   return {

@@ -78,6 +78,28 @@ describe('mime multipart/related', () => {
     expect(p.get('a1')?.body.toString()).toBe('abc');
   });
 
+  it('takes the declared Content-Length when the library writes one CRLF more, and nothing else', () => {
+    const build = (length: number, body: string) =>
+      Buffer.from(
+        'MIME-Version: 1.0\r\nContent-Type: Multipart/Related; boundary=MIME_boundary_x; type=text/xml\r\n\r\n' +
+          `--MIME_boundary_x\r\nContent-Type: text/xml; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\nContent-ID: <m1>\r\nContent-Length: ${length}\r\n\r\n${body}` +
+          '\r\n--MIME_boundary_x--\r\n',
+        'latin1',
+      );
+    // The encrypted order of the OSCI library: "<xml>" CRLF CRLF "--boundary", Content-Length counts "<xml>".
+    expect(parseMultipartRelated(build(4, '<a/>\r\n')).soapPart.body.toString('latin1')).toBe('<a/>');
+    expect(parseMultipartRelated(build(6, '<a/>\r\n')).soapPart.body.toString('latin1')).toBe('<a/>\r\n');
+    for (const [length, body] of [
+      [4, '<a/>xy'],
+      [3, '<a/>\r\n'],
+      [5, '<a/>'],
+    ] as const) {
+      expect(() => parseMultipartRelated(build(length, body))).toThrow(
+        expect.objectContaining({ code: 'MIME_INVALID' }),
+      );
+    }
+  });
+
   const wire = sample().toBuffer().toString('latin1');
   const cases: Array<[string, string]> = [
     ['boundary string inside a part', wire.replace('binary ', 'binary --b1 ')],

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   decryptContentContainerWithAttachments,
+  decryptFromClientMime,
   type OsciError,
   parseMultipartRelated,
   parseOsciMessage,
@@ -17,7 +18,7 @@ const manifest = JSON.parse(read('negative/manifest.json').toString('utf8')) as 
   string,
   {
     code: string;
-    check: 'parse' | 'order' | 'content' | 'decrypt';
+    check: 'parse' | 'order' | 'content' | 'decrypt' | 'decrypt-order';
     defect: string;
     options?: { maxPartBytes?: number };
   }
@@ -28,6 +29,7 @@ const trust = {
   at: new Date(golden.generatedAt),
 };
 const producerKey = read('pki/producer-encryption.key.pem').toString('utf8');
+const intermediaryKey = read('pki/intermediary-encryption.key.pem').toString('utf8');
 
 /** The receiving side, through the public API only. */
 async function check(file: string, entry: (typeof manifest)[string]): Promise<void> {
@@ -52,6 +54,11 @@ async function check(file: string, entry: (typeof manifest)[string]): Promise<vo
         });
         await verifyContentContainer(opened.container, { ...trust, attachments: opened.attachments });
       }
+      return;
+    }
+    case 'decrypt-order': {
+      const opened = await decryptFromClientMime(data, { privateKey: intermediaryKey });
+      await verifyOrderSignature(opened.mime, trust);
     }
   }
 }
@@ -73,6 +80,8 @@ describe('negative corpus (fixtures/negative)', () => {
       'entity-expansion',
       'boundary',
       'oversize',
+      'encrypted-order-missing-part',
+      'encrypted-order-tampered',
     ]) {
       expect(
         files.some((file) => file.startsWith(needed) || file.includes(needed)),
@@ -87,6 +96,9 @@ describe('negative corpus (fixtures/negative)', () => {
         check('control-valid.mime', { code: '', check: kind, defect: 'none' }),
       ).resolves.toBeUndefined();
     }
+    await expect(
+      check('control-encrypted-order.mime', { code: '', check: 'decrypt-order', defect: 'none' }),
+    ).resolves.toBeUndefined();
   });
 
   for (const [file, entry] of Object.entries(manifest)) {

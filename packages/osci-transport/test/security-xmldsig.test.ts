@@ -145,67 +145,99 @@ describe('signXml / verifyXmlSignature round trips', () => {
   });
 });
 
+/** Signs `references` of an envelope with a test certificate, the signature placed in `placeIn`. */
+function signEnvelope(
+  parts: ReturnType<typeof envelope>,
+  references: readonly Element[],
+  placeIn: Element,
+  certificate: Cert = pki.certificates.documentProducerSignature,
+) {
+  return signXml(parts.document, {
+    references: references.map((element) => ({ element })),
+    signingKey: certificate.privateKeyPem,
+    certificateChain: [certificate.chainPem],
+    placeIn,
+  });
+}
+
+type Received = ReturnType<typeof reparse>;
+
 describe('signature wrapping', () => {
-  it('refuses a moved signed element kept elsewhere next to a forged one with the same Id', async () => {
-    const { signature } = await signed();
-    const received = reparse(signature);
-    // Attacker: keeps the original body inside the header, puts a forged body with the same Id in place.
-    const original = received.body.cloneNode(true) as Element;
-    received.header.appendChild(original);
-    (findElement(received.body, OSCI, 'Amount') as Element).textContent = '1000000';
-    expect(await codeOf(() => verify(received.signature, [received.body]))).toBe(
+  // Each case changes a correctly signed message as received, then verifies it against the processed body.
+  const wrappings: ReadonlyArray<readonly [string, (received: Received) => void, string]> = [
+    [
+      'refuses a moved signed element kept elsewhere next to a forged one with the same Id',
+      (received) => {
+        // Attacker: keeps the original body inside the header, puts a forged body with the same Id in place.
+        received.header.appendChild(received.body.cloneNode(true) as Element);
+        (findElement(received.body, OSCI, 'Amount') as Element).textContent = '1000000';
+      },
       'SIGNATURE_REFERENCE_INVALID',
-    );
-  });
-
-  it('refuses when the signed element was moved and the processed one has no or another Id', async () => {
-    const { signature } = await signed();
-    const received = reparse(signature);
-    const original = received.body.cloneNode(true) as Element;
-    received.header.appendChild(original);
-    received.body.setAttribute('Id', 'forged');
-    (findElement(received.body, OSCI, 'Amount') as Element).textContent = '1000000';
-    // The reference still resolves uniquely, but to the moved copy, not the element the caller processes.
-    expect(await codeOf(() => verify(received.signature, [received.body]))).toBe(
+    ],
+    [
+      'refuses when the signed element was moved and the processed one has no or another Id',
+      (received) => {
+        received.header.appendChild(received.body.cloneNode(true) as Element);
+        received.body.setAttribute('Id', 'forged');
+        (findElement(received.body, OSCI, 'Amount') as Element).textContent = '1000000';
+        // The reference still resolves uniquely, but to the moved copy, not the element the caller processes.
+      },
       'SIGNATURE_REFERENCE_INVALID',
-    );
-  });
-
-  it('refuses a duplicate Id anywhere in the document', async () => {
-    const { signature } = await signed();
-    const received = reparse(signature);
-    const decoy = received.document.createElementNS(OSCI, 'osci:Decoy');
-    decoy.setAttribute('ID', 'body');
-    received.header.appendChild(decoy);
-    expect(await codeOf(() => verify(received.signature, [received.body]))).toBe(
+    ],
+    [
+      'refuses a duplicate Id anywhere in the document',
+      (received) => {
+        const decoy = received.document.createElementNS(OSCI, 'osci:Decoy');
+        decoy.setAttribute('ID', 'body');
+        received.header.appendChild(decoy);
+      },
       'SIGNATURE_REFERENCE_INVALID',
-    );
-  });
-
-  it('refuses a duplicate Id even when the expected element comes first in document order', async () => {
-    const { signature } = await signed();
-    const received = reparse(signature);
-    const decoy = received.document.createElementNS(OSCI, 'osci:Decoy');
-    decoy.setAttributeNS(
-      'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd',
-      'wsu:Id',
-      'body',
-    );
-    received.document.documentElement?.appendChild(decoy);
-    expect(await codeOf(() => verify(received.signature, [received.body]))).toBe(
+    ],
+    [
+      'refuses a duplicate Id even when the expected element comes first in document order',
+      (received) => {
+        const decoy = received.document.createElementNS(OSCI, 'osci:Decoy');
+        decoy.setAttributeNS(
+          'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd',
+          'wsu:Id',
+          'body',
+        );
+        received.document.documentElement?.appendChild(decoy);
+      },
       'SIGNATURE_REFERENCE_INVALID',
-    );
+    ],
+    [
+      'refuses a whole-document reference',
+      (received) =>
+        (findElement(received.signature, DS_NAMESPACE, 'Reference') as Element).setAttribute('URI', ''),
+      'SIGNATURE_REFERENCE_INVALID',
+    ],
+    [
+      'refuses an XPointer reference',
+      (received) =>
+        (findElement(received.signature, DS_NAMESPACE, 'Reference') as Element).setAttribute(
+          'URI',
+          "#xpointer(id('body'))",
+        ),
+      'SIGNATURE_REFERENCE_INVALID',
+    ],
+    [
+      'detects a modified signed element',
+      (received) => {
+        (findElement(received.body, OSCI, 'Amount') as Element).textContent = '101';
+      },
+      'SIGNATURE_INVALID',
+    ],
+  ];
+  it.each(wrappings)('%s', async (_name, change, code) => {
+    const received = reparse((await signed()).signature);
+    change(received);
+    expect(await codeOf(() => verify(received.signature, [received.body]))).toBe(code);
   });
 
   it('refuses a signature over another element than the expected one', async () => {
     const parts = envelope();
-    const certificate = pki.certificates.documentProducerSignature;
-    const signature = await signXml(parts.document, {
-      references: [{ element: parts.header }],
-      signingKey: certificate.privateKeyPem,
-      certificateChain: [certificate.chainPem],
-      placeIn: parts.header.parentNode as Element,
-    });
+    const signature = await signEnvelope(parts, [parts.header], parts.header.parentNode as Element);
     const received = reparse(signature);
     expect(await codeOf(() => verify(received.signature, [received.body]))).toBe(
       'SIGNATURE_REFERENCE_INVALID',
@@ -214,13 +246,7 @@ describe('signature wrapping', () => {
 
   it('refuses a signature over a parent when the child is expected (and the child was replaced)', async () => {
     const parts = envelope();
-    const certificate = pki.certificates.documentProducerSignature;
-    const signature = await signXml(parts.document, {
-      references: [{ element: parts.body }],
-      signingKey: certificate.privateKeyPem,
-      certificateChain: [certificate.chainPem],
-      placeIn: parts.header,
-    });
+    const signature = await signEnvelope(parts, [parts.body], parts.header);
     const received = reparse(signature);
     const order = findElement(received.body, OSCI, 'Order') as Element;
     const forged = order.cloneNode(true) as Element;
@@ -233,13 +259,11 @@ describe('signature wrapping', () => {
 
   it('refuses extra references and missing expected elements', async () => {
     const parts = envelope();
-    const certificate = pki.certificates.documentProducerSignature;
-    const signature = await signXml(parts.document, {
-      references: [{ element: parts.body }, { element: parts.header }],
-      signingKey: certificate.privateKeyPem,
-      certificateChain: [certificate.chainPem],
-      placeIn: parts.header.parentNode as Element,
-    });
+    const signature = await signEnvelope(
+      parts,
+      [parts.body, parts.header],
+      parts.header.parentNode as Element,
+    );
     const received = reparse(signature);
     expect(await codeOf(() => verify(received.signature, [received.body]))).toBe(
       'SIGNATURE_REFERENCE_INVALID',
@@ -249,27 +273,6 @@ describe('signature wrapping', () => {
     expect(await codeOf(() => verify(again.signature, [again.body, again.header]))).toBe(
       'SIGNATURE_REFERENCE_INVALID',
     );
-  });
-
-  it('refuses whole-document and XPointer references', async () => {
-    const { signature } = await signed();
-    const received = reparse(signature);
-    const reference = findElement(received.signature, DS_NAMESPACE, 'Reference') as Element;
-    reference.setAttribute('URI', '');
-    expect(await codeOf(() => verify(received.signature, [received.body]))).toBe(
-      'SIGNATURE_REFERENCE_INVALID',
-    );
-    reference.setAttribute('URI', "#xpointer(id('body'))");
-    expect(await codeOf(() => verify(received.signature, [received.body]))).toBe(
-      'SIGNATURE_REFERENCE_INVALID',
-    );
-  });
-
-  it('detects a modified signed element', async () => {
-    const { signature } = await signed();
-    const received = reparse(signature);
-    (findElement(received.body, OSCI, 'Amount') as Element).textContent = '101';
-    expect(await codeOf(() => verify(received.signature, [received.body]))).toBe('SIGNATURE_INVALID');
   });
 });
 
@@ -384,27 +387,15 @@ describe('signer certificate', () => {
     ['osciIntermediaryEncryption', 'CERTIFICATE_KEY_USAGE'],
   ] as const;
   it.each(cases)('%s → %s', async (name, code) => {
-    const certificate = pki.certificates[name];
     const parts = envelope();
-    const signature = await signXml(parts.document, {
-      references: [{ element: parts.body }],
-      signingKey: certificate.privateKeyPem,
-      certificateChain: [certificate.chainPem],
-      placeIn: parts.header,
-    });
+    const signature = await signEnvelope(parts, [parts.body], parts.header, pki.certificates[name]);
     const received = reparse(signature);
     expect(await codeOf(() => verify(received.signature, [received.body]))).toBe(code);
   });
 
   it('checks the certificate before the signature value', async () => {
-    const certificate = pki.certificates.expired;
     const parts = envelope();
-    const signature = await signXml(parts.document, {
-      references: [{ element: parts.body }],
-      signingKey: certificate.privateKeyPem,
-      certificateChain: [certificate.chainPem],
-      placeIn: parts.header,
-    });
+    const signature = await signEnvelope(parts, [parts.body], parts.header, pki.certificates.expired);
     const received = reparse(signature);
     (findElement(received.body, OSCI, 'Amount') as Element).textContent = '0';
     (findElement(received.signature, DS_NAMESPACE, 'SignatureValue') as Element).textContent = 'AAAA';

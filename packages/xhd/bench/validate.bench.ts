@@ -52,7 +52,7 @@ const { xml } = buildXhd({
     nachrichtenId: 'N-BENCH-1',
     bestellnummer: 'B-BENCH-1',
     senderkennung: 'psb:04011300_00',
-    empfaengerkennung: 'dh:0001',
+    empfaengerkennung: 'dbs:490030010000',
     verfahrenskennung: 'Benchmark 1.0',
     erstellungszeitpunkt: '2026-11-25T09:30:00Z',
   },

@@ -33,7 +33,7 @@ const received = order.replace('<xhd:Version_XhD>1.7</xhd:Version_XhD>', '');
 const answer = replyFehlerinformation(received, await validateXhd(received), {
   kopf: {
     nachrichtenId: 'F-1',
-    senderkennung: 'dh:0001',
+    senderkennung: 'dbs:490030010000',
     verfahrenskennung: 'Produktion 1.0',
     // Not readable from a message that does not parse; taken from the OSCI context instead.
     bestellnummer: 'B-FIX-RP-P',

@@ -10,7 +10,7 @@ const { xml } = buildXhd({
     nachrichtenId: 'N-2026-000123',
     bestellnummer: 'B-2026-000123',
     senderkennung: 'psb:04011300_00',
-    empfaengerkennung: 'dh:0001',
+    empfaengerkennung: 'dbs:490030010000',
     verfahrenskennung: 'Fachverfahren-Demo 4.2',
     erstellungszeitpunkt: '2026-11-25T09:30:00Z',
   },

@@ -3,11 +3,20 @@
 // files on disk are exactly what this module produces and that each gets its expected verdict.
 // All photos and fingerprints are synthetic (real headers, filler data): no real person.
 import {
+  type AufenthaltstitelAntragInput,
+  auftragsinformationFor,
   type BestellungInput,
+  buildBestellungSeriennummern,
   buildFehlerinformation,
+  buildReklamationsinformation,
   buildXhd,
+  type EidKarteUBAntragInput,
+  icaoCheckDigit,
+  lieferinformationFor,
   type PassAntragInput,
   type PersonalausweisAntragInput,
+  quittierungFor,
+  type ReiseausweisAntragInput,
   syntheticJpeg,
   syntheticWsq,
   type XhdIssueCode,
@@ -28,7 +37,7 @@ const kopf = (nummer: string, senderkennung: string) => ({
   nachrichtenId: `N-FIX-${nummer}`,
   bestellnummer: `B-FIX-${nummer}`,
   senderkennung,
-  empfaengerkennung: 'dh:0001',
+  empfaengerkennung: 'dbs:490030010000',
   verfahrenskennung: 'egovkit fixtures 1.0',
   erstellungszeitpunkt: '2026-11-25T09:30:00Z',
 });
@@ -122,6 +131,87 @@ function ausweisOrder(small: boolean): BestellungInput {
   return { produktart: 'PA', kopf: kopf('PA', 'pab:04011300_00'), antraege: [antrag], ...adressen };
 }
 
+/** A 10-character serial number: 9 characters and their ICAO check digit. */
+const serial = (nine: string) => `${nine}${icaoCheckDigit(nine)}`;
+
+const pinDaten = {
+  lieferadresse: ['Erika Mustermann', 'Heidestraße 17', '51147 Köln'],
+  ruecksendeadresse: 'Stadt Köln, Bürgeramt, 50667 Köln',
+  versand: true,
+} as const;
+
+/** Electronic residence permit (eAT) from an Ausländerbehörde (DVDV `azr:` + AZR key). */
+function aufenthaltstitelOrder(small: boolean): BestellungInput {
+  const antrag: AufenthaltstitelAntragInput = {
+    antragsId: 'A1',
+    person: {
+      ...person,
+      familienname: 'Kowalenko',
+      vornamen: 'Olena',
+      staatsangehoerigkeit: 'UKR',
+      augenfarbe: 'braun',
+    },
+    dokument: { ...dokument(serial('Y01X00T47')), gueltigBis: '2029-11-24' },
+    biometrie: small ? biometrie(3_000, 2_000, 50) : biometrie(20_000, 12_000, 50),
+    pin: pinDaten,
+    wohnortId: '053150000000',
+    aufenthaltstitel: {
+      art: 'AE',
+      nebenbestimmungen1: 'Erwerbstätigkeit erlaubt.',
+      anmerkungenRechtsgrundlagenUndPassdokument: ['§ 18b Abs. 1 AufenthG', 'Pass: UKR FX123456'],
+    },
+  };
+  return { produktart: 'AT', kopf: kopf('AT', 'azr:022100'), antraege: [antrag], ...adressen };
+}
+
+/** Reiseausweis für Ausländer (RA), valid for all states but one. */
+function reiseausweisOrder(small: boolean): BestellungInput {
+  const antrag: ReiseausweisAntragInput = {
+    antragsId: 'A1',
+    person: {
+      ...person,
+      familienname: 'Haddad',
+      vornamen: 'Samir',
+      staatsangehoerigkeit: 'XXA',
+      geschlecht: '002',
+    },
+    dokument: { ...dokument(serial('Y01X00T48')), gueltigBis: '2029-11-24' },
+    biometrie: small ? biometrie(3_000, 2_000, 60) : biometrie(20_000, 12_000, 60),
+    reiseausweisArt: 'RA',
+    selbsterklaerung: true,
+    optionaleEintragungen: {
+      gueltigFuerAlle: true,
+      landAusnahme: ['SYR'],
+      unterlagen: ['Antrag vom 25.11.2026'],
+      optionaltext: ['Nationalpass'],
+    },
+  };
+  return { produktart: 'RA', kopf: kopf('RA', 'azr:022100'), antraege: [antrag], ...adressen };
+}
+
+/** eID card for EU citizens (UB): no biometrics. */
+function eidKarteOrder(): BestellungInput {
+  const antrag: EidKarteUBAntragInput = {
+    antragsId: 'A1',
+    person: { ...person, familienname: 'Rossi', vornamen: 'Giulia', staatsangehoerigkeit: 'ITA' },
+    dokument: dokument(serial('Y01X00T49')),
+    pin: pinDaten,
+  };
+  return { produktart: 'UB', kopf: kopf('UB', 'eid:04011300_00'), antraege: [antrag], ...adressen };
+}
+
+/** ID card for a 12-year-old: 6 years' validity, eID function off (default of the builder). */
+function kinderausweisOrder(): BestellungInput {
+  const antrag: PersonalausweisAntragInput = {
+    antragsId: 'A1',
+    person: { ...person, vornamen: 'Mia', geburtsdatum: '2014-03-01', groesse: 150 },
+    dokument: { ...dokument('L01X00T471'), gueltigBis: '2032-11-24' },
+    biometrie: biometrie(3_000, 2_000, 70),
+    pin: pinDaten,
+  };
+  return { produktart: 'PA', kopf: kopf('PA-K', 'pab:04011300_00'), antraege: [antrag], ...adressen };
+}
+
 /** Two passport applications in one order (the TR allows up to 150). */
 function sammelOrder(): BestellungInput {
   const first: PassAntragInput = {
@@ -146,7 +236,7 @@ function fehlerinformation(): string {
   const received = buildXhd(passOrder('P', true)).xml;
   return buildFehlerinformation({
     kopf: {
-      ...kopf('FI', 'dh:0001'),
+      ...kopf('FI', 'dbs:490030010000'),
       bestellnummer: 'B-FIX-RP-P',
       empfaengerkennung: 'psb:04011300_00',
       verfahrenskennung: 'egovkit fixtures producer 1.0',
@@ -155,6 +245,89 @@ function fehlerinformation(): string {
     fehlerhafteNachricht: received.slice(0, received.indexOf('<xhd:Nutzdaten>')),
     fehlernummer: 1001,
     fehlerbeschreibung: 'Nachricht nicht wohlgeformt (Dokument endet vor xhd:Nutzdaten).',
+  }).xml;
+}
+
+// ---- The messages around the order: the producer's answers and the authority's Quittierung ----
+
+const HERSTELLER = 'dbs:490030010000';
+const producer = (nachrichtenId: string, erstellungszeitpunkt: string) => ({
+  nachrichtenId,
+  verfahrenskennung: 'egovkit fixtures producer 1.0',
+  erstellungszeitpunkt,
+});
+
+/** Auftragsinformation to the two-application order: A1 confirmed, A2 refused. */
+function auftragsinformation(): string {
+  return auftragsinformationFor(buildXhd(sammelOrder()).message, {
+    ...producer('N-FIX-AI', '2026-11-25T10:00:00Z'),
+    fehler: {
+      A2: [{ fehlernummer: 2001, fehlerbeschreibung: 'Lichtbild nicht verwertbar (Kontrast)' }],
+    },
+  }).xml;
+}
+
+/** Lieferinformation for the ID card order: Sperrkennwort, Sperrsumme, Quittierung required. */
+function lieferinformationPa(): string {
+  return lieferinformationFor(buildXhd(ausweisOrder(false)).message, {
+    ...producer('N-FIX-LI-PA', '2026-12-01T08:00:00Z'),
+    dokumente: { A1: { sperrkennwort: 'KLAR-WASSER-17', sperrsumme: '4F2A19C0' } },
+  }).xml;
+}
+
+function quittierung(): string {
+  return quittierungFor(lieferinformationPa(), {
+    nachrichtenId: 'N-FIX-Q',
+    verfahrenskennung: 'egovkit fixtures 1.0',
+    erstellungszeitpunkt: '2026-12-01T09:00:00Z',
+  }).xml;
+}
+
+function bestellungSeriennummern(): string {
+  return buildBestellungSeriennummern({
+    kopf: { ...kopf('BS', 'psb:04011300_00'), empfaengerkennung: HERSTELLER, produktart: 'RP' },
+    bkz: 'C01X',
+    anzahl: 10,
+  }).xml;
+}
+
+function lieferinformationSeriennummern(): string {
+  return lieferinformationFor(bestellungSeriennummern(), {
+    ...producer('N-FIX-LI-S', '2026-11-26T08:00:00Z'),
+    seriennummern: {
+      antragsId: 'S1',
+      liste: ['00T40', '00T41', '00T42', '00T43', '00T44', '00T45', '00T46', '00T47', '00T48', '00T49'],
+    },
+  }).xml;
+}
+
+/** A complaint accepted (producer bears the costs, information sheet attached) and one refused. */
+function reklamationsinformation(): string {
+  return buildReklamationsinformation({
+    kopf: {
+      ...producer('N-FIX-RK', '2026-12-02T08:00:00Z'),
+      bestellnummer: 'B-FIX-RP-2',
+      senderkennung: HERSTELLER,
+      empfaengerkennung: 'psb:04011300_00',
+      produktart: 'RP',
+      reklamation: true,
+    },
+    reklamationsinformationen: [
+      {
+        antragsId: 'A1',
+        status: true,
+        ruecksendungAnBehoerde: false,
+        kostenUebernahmeHersteller: true,
+        infoblatt: new TextEncoder().encode('%PDF-1.7\n% egovkit fixture: Infoblatt\n%%EOF\n'),
+      },
+      {
+        antragsId: 'A2',
+        status: false,
+        fehlerbeschreibungen: [
+          { fehlernummer: 3004, fehlerbeschreibung: 'Schaden durch unsachgemäße Nutzung' },
+        ],
+      },
+    ],
   }).xml;
 }
 
@@ -186,9 +359,54 @@ export function validFixtures(): ValidFixture[] {
       xml: buildXhd(ausweisOrder(false)).xml,
     },
     {
+      file: 'at-aufenthaltstitel.xml',
+      description: 'elektronischer Aufenthaltstitel (AT), Aufenthaltserlaubnis with WohnortID and remarks',
+      xml: buildXhd(aufenthaltstitelOrder(false)).xml,
+    },
+    {
+      file: 'ra-reiseausweis.xml',
+      description: 'Reiseausweis für Ausländer (RA) with optional entries',
+      xml: buildXhd(reiseausweisOrder(false)).xml,
+    },
+    {
+      file: 'ub-eid-karte.xml',
+      description: 'eID-Karte für Unionsbürger (UB), no biometrics',
+      xml: buildXhd(eidKarteOrder()).xml,
+    },
+    {
       file: 'fehlerinformation.xml',
       description: 'Fehlerinformation: the answer to an order that is not well-formed',
       xml: fehlerinformation(),
+    },
+    {
+      file: 'auftragsinformation.xml',
+      description: 'Auftragsinformation to rp-sammelbestellung.xml: A1 confirmed, A2 refused',
+      xml: auftragsinformation(),
+    },
+    {
+      file: 'lieferinformation-pa.xml',
+      description: 'Lieferinformation to pa-personalausweis.xml with Sperrkennwort, Quittierung required',
+      xml: lieferinformationPa(),
+    },
+    {
+      file: 'quittierung-pa.xml',
+      description: 'Quittierung of lieferinformation-pa.xml by the authority',
+      xml: quittierung(),
+    },
+    {
+      file: 'bestellung-seriennummern.xml',
+      description: 'BestellungSeriennummern: 10 serial numbers for BKZ C01X',
+      xml: bestellungSeriennummern(),
+    },
+    {
+      file: 'lieferinformation-seriennummern.xml',
+      description: 'Lieferinformation to bestellung-seriennummern.xml: 10 serial numbers',
+      xml: lieferinformationSeriennummern(),
+    },
+    {
+      file: 'reklamationsinformation.xml',
+      description: 'Reklamationsinformation: one complaint accepted with Infoblatt, one refused',
+      xml: reklamationsinformation(),
     },
   ];
 }
@@ -207,7 +425,7 @@ function once(xml: string, search: string | RegExp, replacement: string): string
 type Defect = readonly [
   file: string,
   description: string,
-  base: 'RP' | 'PD' | 'PA' | 'FI',
+  base: 'RP' | 'PD' | 'PA' | 'PK' | 'AT' | 'RA' | 'FI' | 'AI' | 'LP' | 'LS' | 'Q' | 'BS' | 'RK',
   mutate: (xml: string) => string,
   expected: readonly XhdIssueCode[],
 ];
@@ -393,6 +611,113 @@ const DEFECTS: readonly Defect[] = [
     (x) => once(x, tag('Qualitaetswert', 64), tag('Qualitaetswert', 5)),
     ['FINGERPRINT_QUALITY_TOO_LOW'],
   ],
+  [
+    'pa-eid-under-16.xml',
+    'ID card for a 12-year-old with the eID function switched on',
+    'PK',
+    (x) => once(x, tag('NutzungElektronischeID', 'false'), tag('NutzungElektronischeID', 'true')),
+    ['EID_UNDER_AGE'],
+  ],
+  [
+    'at-wohnort-id.xml',
+    'residence permit without WohnortID',
+    'AT',
+    (x) => once(x, /<xhd:WohnortID>[^<]*<\/xhd:WohnortID>\n\s*/, ''),
+    ['WOHNORT_ID_MISSING'],
+  ],
+  [
+    'at-sender-prefix.xml',
+    'residence permit order sent with a passport authority key',
+    'AT',
+    (x) => once(x, 'azr:022100', 'psb:04011300_00'),
+    ['SENDER_ID_INVALID'],
+  ],
+  [
+    'ra-land-ausnahme.xml',
+    'Reiseausweis für Flüchtlinge (RF) with entries only allowed for RA',
+    'RA',
+    (x) => once(x, tag('ReiseausweisArt', 'RA'), tag('ReiseausweisArt', 'RF')),
+    ['TRAVEL_DOCUMENT_ENTRY_NOT_ALLOWED'],
+  ],
+  [
+    'auftragsinformation-status.xml',
+    'Auftragsinformation: negative answer without Fehlerbeschreibung',
+    'AI',
+    (x) => once(x, /<xhd:Fehlerbeschreibungen>[\s\S]*<\/xhd:Fehlerbeschreibungen>\n/, ''),
+    ['STATUS_DESCRIPTION_MISSING'],
+  ],
+  [
+    'auftragsinformation-sender.xml',
+    'Auftragsinformation sent with the authority key as Senderkennung',
+    'AI',
+    (x) => once(x, tag('Senderkennung', HERSTELLER), tag('Senderkennung', 'psb:04011300_00')),
+    ['SENDER_ID_INVALID'],
+  ],
+  [
+    'auftragsinformation-antragsid.xml',
+    'Auftragsinformation answering A1 twice',
+    'AI',
+    (x) => once(x, tag('AntragsID', 'A2'), tag('AntragsID', 'A1')),
+    ['ANTRAGS_ID_DUPLICATE'],
+  ],
+  [
+    'auftragsinformation-empty.xml',
+    'Auftragsinformation without any Auftragsinformationen',
+    'AI',
+    (x) => once(x, /<xhd:Auftragsinformationen>[\s\S]*<\/xhd:Auftragsinformationen>\n/, ''),
+    ['SCHEMA_VIOLATION'],
+  ],
+  [
+    'lieferinformation-sperrkennwort.xml',
+    'Lieferinformation for an ID card without Sperrkennwort',
+    'LP',
+    (x) => once(x, /<xhd:Sperrkennwort>[^<]*<\/xhd:Sperrkennwort>\n\s*/, ''),
+    ['SPERRKENNWORT_MISSING'],
+  ],
+  [
+    'lieferinformation-quittierung.xml',
+    'Lieferinformation for an ID card that does not ask for a Quittierung',
+    'LP',
+    (x) => once(x, tag('QuittierungErforderlich', 'true'), tag('QuittierungErforderlich', 'false')),
+    ['QUITTIERUNG_REQUIRED'],
+  ],
+  [
+    'lieferinformation-seriennummern.xml',
+    'serial number list with an entry of 6 characters',
+    'LS',
+    (x) =>
+      once(
+        x,
+        Buffer.from('00T40;00T41;00T42;00T43;00T44;00T45;00T46;00T47;00T48;00T49').toString('base64'),
+        Buffer.from('00T40;00T41;00T42;00T43;00T44;00T45;00T46;00T47;00T48;00T490').toString('base64'),
+      ),
+    ['SERIAL_LIST_INVALID'],
+  ],
+  [
+    'quittierung-recipient.xml',
+    'Quittierung addressed to an authority instead of the producer',
+    'Q',
+    (x) => once(x, tag('Empfaengerkennung', HERSTELLER), tag('Empfaengerkennung', 'pab:04011300_00')),
+    ['RECIPIENT_ID_INVALID'],
+  ],
+  [
+    'bestellung-seriennummern-anzahl.xml',
+    'BestellungSeriennummern for 0 serial numbers (1 to 100 000)',
+    'BS',
+    (x) => once(x, tag('Anzahl', 10), tag('Anzahl', 0)),
+    ['SERIAL_COUNT_INVALID'],
+  ],
+  [
+    'reklamationsinformation-infoblatt.xml',
+    'Reklamationsinformation whose Infoblatt is not a PDF',
+    'RK',
+    (x) =>
+      x.replace(
+        /<xhd:Infoblatt>[^<]*<\/xhd:Infoblatt>/,
+        tag('Infoblatt', Buffer.from('GIF89a egovkit').toString('base64')),
+      ),
+    ['INFOBLATT_NOT_PDF'],
+  ],
 ];
 
 export function invalidFixtures(): InvalidFixture[] {
@@ -400,7 +725,16 @@ export function invalidFixtures(): InvalidFixture[] {
     RP: buildXhd(passOrder('P', true)).xml,
     PD: buildXhd(passOrder('PD', true)).xml,
     PA: buildXhd(ausweisOrder(true)).xml,
+    PK: buildXhd(kinderausweisOrder()).xml,
+    AT: buildXhd(aufenthaltstitelOrder(true)).xml,
+    RA: buildXhd(reiseausweisOrder(true)).xml,
     FI: fehlerinformation(),
+    AI: auftragsinformation(),
+    LP: lieferinformationPa(),
+    LS: lieferinformationSeriennummern(),
+    Q: quittierung(),
+    BS: bestellungSeriennummern(),
+    RK: reklamationsinformation(),
   };
   const defects = DEFECTS.map(([file, description, base, mutate, expected]) => ({
     file,

@@ -1,6 +1,16 @@
 import { normalizeAnyElement } from './any.js';
 import { inspectImage } from './binary.js';
-import type { Druckzeilentyp, Fingerposition, Geschlecht, Passart, XhdVersion } from './codes.js';
+import type {
+  Aufenthaltstitelart,
+  Dokumentenart,
+  Druckzeilentyp,
+  Fingerposition,
+  Geschlecht,
+  Optionaltext,
+  Passart,
+  Reiseausweisart,
+  XhdVersion,
+} from './codes.js';
 import { XhdError } from './errors.js';
 import type {
   Anschrift,
@@ -76,7 +86,8 @@ export type PassAntragInput = AntragInputBase & { readonly extraSeiten?: boolean
     | { readonly passart: Exclude<Passart, 'P'>; readonly dienstinfo: DienstinfoInput }
   );
 
-export interface PersonalausweisAntragInput extends AntragInputBase {
+/** The eID data of an ID card, residence permit or eID card order (`ElektronischeIDType`). */
+export interface ElektronischeIdInput {
   readonly pin: {
     /** Printed lines of the PIN letter address. */
     readonly lieferadresse: NonEmpty<string>;
@@ -85,7 +96,45 @@ export interface PersonalausweisAntragInput extends AntragInputBase {
     readonly versand?: boolean;
   };
   readonly wohnortId?: string;
+  /**
+   * `NutzungElektronischeID`. Default: true – for the ID card false while the applicant is not yet 16 on the
+   * application date (TR-03123-2 note 6).
+   */
+  readonly nutzungElektronischeId?: boolean;
 }
+
+export interface PersonalausweisAntragInput extends AntragInputBase, ElektronischeIdInput {}
+
+/** Electronic residence permit (eAT, Produktart `AT`). */
+export interface AufenthaltstitelAntragInput extends AntragInputBase, ElektronischeIdInput {
+  readonly aufenthaltstitel: {
+    readonly art: Aufenthaltstitelart;
+    readonly nebenbestimmungen1?: string;
+    readonly nebenbestimmungen2?: string;
+    /** Printed lines of the remarks on the front (legal basis, passport document). */
+    readonly anmerkungenRechtsgrundlagenUndPassdokument: NonEmpty<string>;
+    /** Printed lines of the remarks on employment (back). */
+    readonly anmerkungenErwerbstaetigkeit?: NonEmpty<string>;
+  };
+}
+
+/** Travel document (Produktart `RA`): Reiseausweis für Ausländer (`RA`), Flüchtlinge (`RF`), Staatenlose (`RS`). */
+export interface ReiseausweisAntragInput extends AntragInputBase {
+  readonly reiseausweisArt: Reiseausweisart;
+  readonly selbsterklaerung?: boolean;
+  readonly optionaleEintragungen?: {
+    readonly land?: readonly string[];
+    readonly gueltigFuerAlle?: boolean;
+    readonly landAusnahme?: readonly string[];
+    /** Printed lines "issued on the basis of the following documents". */
+    readonly unterlagen?: NonEmpty<string>;
+    readonly optionaltext?: readonly Optionaltext[];
+  };
+}
+
+/** eID card for EU citizens (Produktart `UB`): no biometrics required (TR-03123-2 Table 6). */
+export type EidKarteUBAntragInput = Omit<AntragInputBase, 'biometrie'> &
+  ElektronischeIdInput & { readonly biometrie?: BiometrieInput };
 
 export interface BehoerdenadresseInput {
   readonly zeilen: NonEmpty<string>;
@@ -129,6 +178,9 @@ export type BestellungInput = BestellungInputBase &
   (
     | { readonly produktart: 'RP'; readonly antraege: NonEmpty<PassAntragInput> }
     | { readonly produktart: 'PA'; readonly antraege: NonEmpty<PersonalausweisAntragInput> }
+    | { readonly produktart: 'AT'; readonly antraege: NonEmpty<AufenthaltstitelAntragInput> }
+    | { readonly produktart: 'RA'; readonly antraege: NonEmpty<ReiseausweisAntragInput> }
+    | { readonly produktart: 'UB'; readonly antraege: NonEmpty<EidKarteUBAntragInput> }
   );
 
 export interface BuildResult {
@@ -205,7 +257,9 @@ function biometrie(input: BiometrieInput, path: string): Biometrie {
   };
 }
 
-function personendaten(p: PersonInput): Personendaten {
+function personendaten(p: PersonInput, produktart: Dokumentenart): Personendaten {
+  // TR-03123-2 Table 7: no Vornamensblock line on the residence permit and the eID card.
+  const vornamensblock = produktart === 'AT' || produktart === 'UB' ? undefined : p.vornamen;
   return {
     name: {
       familienname: p.familienname,
@@ -223,7 +277,7 @@ function personendaten(p: PersonInput): Personendaten {
     ...(p.augenfarbe === undefined ? {} : { augenfarbe: p.augenfarbe }),
     druckrepraesentation: lines([
       ['Namensblock', p.titel === undefined ? p.familienname : `${p.titel} ${p.familienname}`],
-      ['Vornamensblock', p.vornamen],
+      ['Vornamensblock', vornamensblock],
       ['Geburtsname', p.geburtsname],
       ['Ordens_Kuenstlername', p.ordensKuenstlername],
       ['Geburtsort', p.geburtsort],
@@ -246,12 +300,50 @@ function adresse(input: BehoerdenadresseInput, typ: Druckzeilentyp): Behoerdenad
   };
 }
 
-function antrag(input: PassAntragInput | PersonalausweisAntragInput, index: number): Antrag {
+type AnyAntragInput =
+  | PassAntragInput
+  | PersonalausweisAntragInput
+  | AufenthaltstitelAntragInput
+  | ReiseausweisAntragInput
+  | EidKarteUBAntragInput;
+
+/** Completed years on `on` of someone born on `birth` (`YYYY-MM-DD`, 00 = unknown counts as the earliest). */
+function ageOn(birth: string, on: string): number | undefined {
+  const b = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birth);
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(on);
+  if (b === null || d === null) return undefined;
+  const [by, bm, bd] = [Number(b[1]), Math.max(1, Number(b[2])), Math.max(1, Number(b[3]))];
+  const [dy, dm, dd] = [Number(d[1]), Number(d[2]), Number(d[3])];
+  return dy - by - (dm < bm || (dm === bm && dd < bd) ? 1 : 0);
+}
+
+function elektronischeId(
+  input: ElektronischeIdInput,
+  produktart: Dokumentenart,
+  birth: string,
+  from: string,
+) {
+  const age = ageOn(birth, from);
+  const nutzung = input.nutzungElektronischeId ?? !(produktart === 'PA' && age !== undefined && age < 16);
+  return {
+    nutzungElektronischeId: nutzung,
+    pinLieferadresse: {
+      druckrepraesentation: lines(input.pin.lieferadresse.map((z) => ['LieferadressePIN', z] as const)),
+      ...(input.pin.anschrift === undefined ? {} : { anschrift: input.pin.anschrift }),
+    },
+    pinRuecksendeadresse: input.pin.ruecksendeadresse,
+    ...(input.wohnortId === undefined ? {} : { wohnortId: input.wohnortId }),
+    ...(input.pin.versand === undefined ? {} : { versandPinBrief: input.pin.versand }),
+  };
+}
+
+function antrag(input: AnyAntragInput, index: number, produktart: Dokumentenart): Antrag {
   const path = `antraege[${index}]`;
   const d = input.dokument;
+  const personendatenModel = personendaten(input.person, produktart);
   const base = {
     antragsId: input.antragsId,
-    personendaten: personendaten(input.person),
+    personendaten: personendatenModel,
     dokumentendaten: {
       seriennummer: d.seriennummer,
       gueltigVon: isoDate(d.gueltigVon),
@@ -263,12 +355,12 @@ function antrag(input: PassAntragInput | PersonalausweisAntragInput, index: numb
       },
       ...(d.ausstellungsort === undefined ? {} : { ausstellungsort: d.ausstellungsort }),
     },
-    biometrie: biometrie(input.biometrie, `${path}.biometrie`),
+    ...(input.biometrie === undefined ? {} : { biometrie: biometrie(input.biometrie, `${path}.biometrie`) }),
   };
   const unterschrift =
     input.unterschrift === undefined ? undefined : signature(input.unterschrift, `${path}.unterschrift`);
   const withSignature = unterschrift === undefined ? base : { ...base, unterschrift };
-  if ('passart' in input) {
+  if (produktart === 'RP' && 'passart' in input) {
     return {
       typ: 'Pass',
       ...withSignature,
@@ -277,17 +369,71 @@ function antrag(input: PassAntragInput | PersonalausweisAntragInput, index: numb
       ...(input.extraSeiten === undefined ? {} : { extraSeiten: input.extraSeiten }),
     };
   }
-  return {
-    typ: 'Personalausweis',
-    ...withSignature,
-    pinLieferadresse: {
-      druckrepraesentation: lines(input.pin.lieferadresse.map((z) => ['LieferadressePIN', z] as const)),
-      ...(input.pin.anschrift === undefined ? {} : { anschrift: input.pin.anschrift }),
-    },
-    pinRuecksendeadresse: input.pin.ruecksendeadresse,
-    ...(input.wohnortId === undefined ? {} : { wohnortId: input.wohnortId }),
-    ...(input.pin.versand === undefined ? {} : { versandPinBrief: input.pin.versand }),
-  };
+  if (produktart === 'RA' && 'reiseausweisArt' in input) {
+    const o = input.optionaleEintragungen;
+    return {
+      typ: 'Reiseausweis',
+      ...withSignature,
+      reiseausweisArt: input.reiseausweisArt,
+      ...(input.selbsterklaerung === undefined ? {} : { selbsterklaerung: input.selbsterklaerung }),
+      ...(o === undefined
+        ? {}
+        : {
+            optionaleEintragungen: {
+              ...(o.land === undefined || o.land.length === 0 ? {} : { land: o.land }),
+              ...(o.gueltigFuerAlle === undefined ? {} : { gueltigFuerAlle: o.gueltigFuerAlle }),
+              ...(o.landAusnahme === undefined || o.landAusnahme.length === 0
+                ? {}
+                : { landAusnahme: o.landAusnahme }),
+              ...(o.unterlagen === undefined
+                ? {}
+                : { unterlagen: lines(o.unterlagen.map((z) => ['Unterlagen', z] as const)) }),
+              ...(o.optionaltext === undefined || o.optionaltext.length === 0
+                ? {}
+                : { optionaltext: o.optionaltext }),
+            },
+          }),
+    };
+  }
+  if ('pin' in input && (produktart === 'PA' || produktart === 'AT' || produktart === 'UB')) {
+    const eid = elektronischeId(
+      input,
+      produktart,
+      personendatenModel.geburtsdatum,
+      base.dokumentendaten.gueltigVon,
+    );
+    if (produktart === 'AT') {
+      if (!('aufenthaltstitel' in input))
+        invalid('A residence permit needs aufenthaltstitel.', `${path}.aufenthaltstitel`);
+      const t = input.aufenthaltstitel;
+      return {
+        typ: 'Aufenthaltstitel',
+        ...withSignature,
+        ...eid,
+        aufenthaltstiteldaten: {
+          aufenthaltstitelart: t.art,
+          ...(t.nebenbestimmungen1 === undefined ? {} : { nebenbestimmungen1: t.nebenbestimmungen1 }),
+          ...(t.nebenbestimmungen2 === undefined ? {} : { nebenbestimmungen2: t.nebenbestimmungen2 }),
+          anmerkungenRechtsgrundlagenUndPassdokument: lines(
+            t.anmerkungenRechtsgrundlagenUndPassdokument.map(
+              (z) => ['AnmerkungenRechtsgrundlagenUndPassdokument', z] as const,
+            ),
+          ),
+          ...(t.anmerkungenErwerbstaetigkeit === undefined
+            ? {}
+            : {
+                anmerkungenErwerbstaetigkeit: lines(
+                  t.anmerkungenErwerbstaetigkeit.map((z) => ['AnmerkungenErwerbstaetigkeit', z] as const),
+                ),
+              }),
+        },
+      };
+    }
+    return produktart === 'UB'
+      ? { typ: 'EIDKarteUB', ...withSignature, ...eid }
+      : { typ: 'Personalausweis', ...withSignature, ...eid };
+  }
+  return invalid(`Produktart ${produktart} does not match this application.`, path);
 }
 
 function signature(
@@ -304,16 +450,14 @@ function signature(
 
 /** Turns the object literal into the typed message model, filling in formats, pixel sizes and byte sizes. */
 export function createBestellungDokument(input: BestellungInput): BestellungDokument {
-  const antraege = (input.antraege as readonly (PassAntragInput | PersonalausweisAntragInput)[]).map(antrag);
+  const antraege = (input.antraege as readonly AnyAntragInput[]).map((a, index) =>
+    antrag(a, index, input.produktart),
+  );
   if (antraege.length > 150)
     invalid('An order holds at most 150 applications (TR-03123-3 § 3.1.3).', 'antraege');
   const ids = new Set(antraege.map((a) => a.antragsId));
   if (ids.size !== antraege.length) invalid('AntragsID must be unique within a message.', 'antraege');
-  const expected = input.produktart === 'RP' ? 'Pass' : 'Personalausweis';
-  antraege.forEach((a, index) => {
-    if (a.typ !== expected)
-      invalid(`Produktart ${input.produktart} does not match this application.`, `antraege[${index}]`);
-  });
+
   const version = input.version ?? '1.7';
   const k = input.kopf;
   return {

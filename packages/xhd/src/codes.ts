@@ -9,12 +9,48 @@ export type Dokumentenart = (typeof DOKUMENTENARTEN)[number];
 export const PASSARTEN = ['P', 'PD', 'PO'] as const;
 export type Passart = (typeof PASSARTEN)[number];
 
+/** Codeliste "Aufenthaltstitelart" (AufenthaltstitelartCodeType, TR-03123-3 § 5.2.2.1). */
+export const AUFENTHALTSTITELARTEN = [
+  'AE',
+  'AF',
+  'AK',
+  'AN',
+  'AS',
+  'BK',
+  'DA',
+  'DE',
+  'DN',
+  'IC',
+  'MI',
+  'NE',
+  'XA',
+  'XG',
+] as const;
+export type Aufenthaltstitelart = (typeof AUFENTHALTSTITELARTEN)[number];
+
+/** Codeliste "Reiseausweisart": für Ausländer, für Flüchtlinge, für Staatenlose (§ 5.2.2.7). */
+export const REISEAUSWEISARTEN = ['RA', 'RF', 'RS'] as const;
+export type Reiseausweisart = (typeof REISEAUSWEISARTEN)[number];
+
+/** Codeliste "Optionaltext": optional entries on page 3 of the travel document (§ 5.2.2.5). */
+export const OPTIONALTEXTE = [
+  'Asylberechtigt',
+  'Ausserhalb',
+  'Fluechtling',
+  'Heimatlos',
+  'Humanitaer',
+  'Nationalpass',
+] as const;
+export type Optionaltext = (typeof OPTIONALTEXTE)[number];
+
 /** Codeliste "Geschlechter" (GeschlechterCodeType): weiblich, männlich, unbekanntes Geschlecht. */
 export const GESCHLECHTER = ['001', '002', '003'] as const;
 export type Geschlecht = (typeof GESCHLECHTER)[number];
 
 /** Codeliste "Druckzeilen" (DruckzeilenCodeType), the subset the builder writes. */
 export const DRUCKZEILEN = [
+  'AnmerkungenErwerbstaetigkeit',
+  'AnmerkungenRechtsgrundlagenUndPassdokument',
   'Behoerdenname',
   'BehoerdennameKurzeZeile',
   'Dienstinfo',
@@ -26,6 +62,7 @@ export const DRUCKZEILEN = [
   'Ordens_Kuenstlername',
   'Rechnungsadresse',
   'Strasse_Hausnummer',
+  'Unterlagen',
   'Vornamensblock',
   'Wohnort',
 ] as const;
@@ -49,3 +86,32 @@ export type XhdVersion = (typeof XHD_VERSIONS)[number];
 export function xhdNamespace(version: XhdVersion): string {
   return `http://www.bsi.de/trxhd/${version}`;
 }
+
+/** The XhD messages (TR-03123-3 § 2.3–2.9), all derived from `AbstrakteNachrichtType`. */
+export const NACHRICHTEN = [
+  'BestellungDokument',
+  'BestellungSeriennummern',
+  'Auftragsinformation',
+  'Reklamationsinformation',
+  'Lieferinformation',
+  'Quittierung',
+  'Fehlerinformation',
+] as const;
+export type Nachrichtentyp = (typeof NACHRICHTEN)[number];
+
+/**
+ * Who writes which message (TR-03123-3 § 2, "Autor (allgemein)"; TR-03132 § 5.1/5.2 service lists): the authority
+ * sends orders and the Quittierung, the producer sends Auftragsinformation, Lieferinformation and
+ * Reklamationsinformation; a Fehlerinformation goes either way.
+ */
+export const NACHRICHT_AUTOR: Readonly<
+  Record<Nachrichtentyp, 'Behoerde' | 'Dokumentenhersteller' | 'beide'>
+> = {
+  BestellungDokument: 'Behoerde',
+  BestellungSeriennummern: 'Behoerde',
+  Quittierung: 'Behoerde',
+  Auftragsinformation: 'Dokumentenhersteller',
+  Lieferinformation: 'Dokumentenhersteller',
+  Reklamationsinformation: 'Dokumentenhersteller',
+  Fehlerinformation: 'beide',
+};

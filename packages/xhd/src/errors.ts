@@ -20,6 +20,18 @@ export type XhdErrorCode =
   | 'XHD_PROFILE_UNKNOWN'
   | 'XHD_MESSAGE_INVALID'
   | 'XHD_OSCI_CONTAINER_INVALID'
+  | 'XHD_NUTZDATEN_ENCRYPTED'
+  // @egovkit/xhd/security (TR-03132 § 4)
+  | 'XHD_ALREADY_SIGNED'
+  | 'XHD_SIGNER_INVALID'
+  | 'XHD_SIGNATURE_MISSING'
+  | 'XHD_SIGNATURE_INVALID'
+  | 'XHD_SIGNATURE_UNTRUSTED'
+  | 'XHD_RECIPIENT_INVALID'
+  | 'XHD_RECIPIENT_MISMATCH'
+  | 'XHD_NOT_ENCRYPTED'
+  | 'XHD_ENCRYPTED_DATA_INVALID'
+  | 'XHD_DECRYPTION_FAILED'
   | (string & {});
 
 /** Every error this package throws; branch on `code`, which is stable across releases. */

@@ -1,6 +1,7 @@
 export type { EgovkitErrorOptions } from '@egovkit/internal';
 export { detectFormat, type ImageInfo, inspectImage } from './binary.js';
 export {
+  type AufenthaltstitelAntragInput,
   type BehoerdenadresseInput,
   type BestellungInput,
   type BiometrieInput,
@@ -9,13 +10,18 @@ export {
   createBestellungDokument,
   type DienstinfoInput,
   type DokumentInput,
+  type EidKarteUBAntragInput,
+  type ElektronischeIdInput,
   type KopfInput,
   type NonEmpty,
   type PassAntragInput,
   type PersonalausweisAntragInput,
   type PersonInput,
+  type ReiseausweisAntragInput,
 } from './build.js';
 export {
+  AUFENTHALTSTITELARTEN,
+  type Aufenthaltstitelart,
   DOKUMENTENARTEN,
   type Dokumentenart,
   DRUCKZEILEN,
@@ -25,8 +31,15 @@ export {
   GESCHLECHTER,
   type Geschlecht,
   type Lichtbildformat,
+  NACHRICHT_AUTOR,
+  NACHRICHTEN,
+  type Nachrichtentyp,
+  OPTIONALTEXTE,
+  type Optionaltext,
   PASSARTEN,
   type Passart,
+  REISEAUSWEISARTEN,
+  type Reiseausweisart,
   XHD_VERSIONS,
   type XhdVersion,
   xhdNamespace,
@@ -50,21 +63,59 @@ export {
 } from './issues.js';
 export type * from './model.js';
 export {
+  type Ablehnungen,
+  type AntwortOptions,
+  type AuftragsinformationForOptions,
+  type AuftragsinformationInput,
+  antwortKopf,
+  auftragsinformationFor,
+  type BestellungSeriennummernInput,
+  buildAuftragsinformation,
+  buildBestellungSeriennummern,
+  buildLieferinformation,
+  buildQuittierung,
+  buildReklamationsinformation,
+  createAuftragsinformation,
+  createBestellungSeriennummern,
+  createLieferinformation,
+  createQuittierung,
+  createReklamationsinformation,
+  type LieferinformationForOptions,
+  type LieferinformationInput,
+  lieferinformationFor,
+  type NachrichtKopfInput,
+  type QuittierungForOptions,
+  type QuittierungInput,
+  quittierungFor,
+  type ReklamationsinformationInput,
+  type RueckmeldungInput,
+  type RueckmeldungReklamationInput,
+  type XhdBuildResult,
+} from './nachrichten.js';
+export {
   assertSafeXml,
   DEFAULT_MAX_BYTES,
   type ParseOptions,
+  parseAuftragsinformation,
+  parseBestellungSeriennummern,
   parseFehlerinformation,
+  parseLieferinformation,
+  parseQuittierung,
+  parseReklamationsinformation,
   parseXhd,
   parseXhdMessage,
 } from './parse.js';
 export {
+  DEFAULT_MESSAGE_RULES,
   DEFAULT_PROFILES,
   selectProfile,
+  type XhdFollowUpMessage,
+  type XhdMessageRuleId,
   type XhdProfile,
   type XhdProfileLimits,
   type XhdRuleId,
 } from './profiles.js';
-export { checkFehlerinformation, checkRules, icaoCheckDigit } from './rules.js';
+export { checkFehlerinformation, checkMessage, checkReply, checkRules, icaoCheckDigit } from './rules.js';
 export { serializeXhd } from './serialize.js';
 export { type SyntheticImageOptions, syntheticJpeg, syntheticWsq } from './synthetic.js';
 export {

@@ -30,7 +30,30 @@ export type XhdIssueCode =
   | 'PHOTO_DIMENSIONS_MISMATCH'
   | 'DIENSTINFO_REQUIRED'
   | 'DIENSTINFO_NOT_ALLOWED'
-  | 'ERROR_NUMBER_INVALID';
+  | 'ERROR_NUMBER_INVALID'
+  | 'RECIPIENT_ID_INVALID'
+  | 'STATUS_DESCRIPTION_MISSING'
+  | 'STATUS_DESCRIPTION_NOT_ALLOWED'
+  | 'ANTRAGS_ID_DUPLICATE'
+  | 'TEXT_TOO_LONG'
+  | 'QUITTIERUNG_REQUIRED'
+  | 'SPERRKENNWORT_MISSING'
+  | 'SPERRKENNWORT_NOT_ALLOWED'
+  | 'SERIAL_LIST_INVALID'
+  | 'SERIAL_COUNT_INVALID'
+  | 'INFOBLATT_NOT_PDF'
+  | 'REPLY_UNEXPECTED'
+  | 'REPLY_BESTELLNUMMER_MISMATCH'
+  | 'REPLY_PRODUKTART_MISMATCH'
+  | 'REPLY_PARTNER_MISMATCH'
+  | 'REPLY_VERFAHRENSSCHLUESSEL_MISMATCH'
+  | 'REPLY_ANTRAG_UNKNOWN'
+  | 'REPLY_ANTRAG_UNANSWERED'
+  | 'REPLY_SERIAL_COUNT_EXCEEDED'
+  | 'EID_UNDER_AGE'
+  | 'WOHNORT_ID_MISSING'
+  | 'TRAVEL_DOCUMENT_ENTRY_NOT_ALLOWED'
+  | 'NUTZDATEN_ENCRYPTED';
 
 export type IssueParams = Readonly<Record<string, string | number>>;
 
@@ -179,6 +202,105 @@ export const DEFAULT_MESSAGES: MessageCatalogue = {
   ERROR_NUMBER_INVALID: {
     de: (p) => `Die Fehlernummer ${p.value} ist keine Zahl mit höchstens 6 Ziffern.`,
     en: (p) => `The error number ${p.value} is not a number of at most 6 digits.`,
+  },
+  RECIPIENT_ID_INVALID: {
+    de: (p) => `Empfaengerkennung "${p.value}" ist kein DVDV-Behördenschlüssel mit Präfix ${p.prefixes}.`,
+    en: (p) => `Recipient ID "${p.value}" is not a DVDV authority key with prefix ${p.prefixes}.`,
+  },
+  STATUS_DESCRIPTION_MISSING: {
+    de: (p) => `Die negative Rückmeldung zu Antrag ${p.antragsId} enthält keine Fehlerbeschreibung.`,
+    en: (p) => `The negative answer for application ${p.antragsId} carries no error description.`,
+  },
+  STATUS_DESCRIPTION_NOT_ALLOWED: {
+    de: (p) => `Die positive Rückmeldung zu Antrag ${p.antragsId} darf keine Fehlerbeschreibung enthalten.`,
+    en: (p) => `The positive answer for application ${p.antragsId} must not carry error descriptions.`,
+  },
+  ANTRAGS_ID_DUPLICATE: {
+    de: (p) => `AntragsID ${p.antragsId} kommt in der Nachricht mehrfach vor.`,
+    en: (p) => `AntragsID ${p.antragsId} occurs more than once in the message.`,
+  },
+  TEXT_TOO_LONG: {
+    de: (p) => `${p.field} hat ${p.length} Zeichen, erlaubt sind höchstens ${p.max}.`,
+    en: (p) => `${p.field} has ${p.length} characters, at most ${p.max} are allowed.`,
+  },
+  QUITTIERUNG_REQUIRED: {
+    de: (p) => `Für Produktart ${p.produktart} muss die Lieferinformation eine Quittierung fordern.`,
+    en: (p) => `For product type ${p.produktart} the delivery information must ask for a Quittierung.`,
+  },
+  SPERRKENNWORT_MISSING: {
+    de: (p) => `${p.field} fehlt; Produktart ${p.produktart} hat eine eID-Funktion.`,
+    en: (p) => `${p.field} is missing; product type ${p.produktart} has an eID function.`,
+  },
+  SPERRKENNWORT_NOT_ALLOWED: {
+    de: (p) => `${p.field} ist nur für Dokumente mit eID-Funktion vorgesehen, nicht für ${p.produktart}.`,
+    en: (p) => `${p.field} is only meant for documents with eID function, not for ${p.produktart}.`,
+  },
+  SERIAL_LIST_INVALID: {
+    de: (p) =>
+      `Eintrag ${p.position} der Seriennummernliste ("${p.value}") besteht nicht aus 5 Zeichen des Seriennummern-Zeichensatzes.`,
+    en: (p) =>
+      `Entry ${p.position} of the serial number list ("${p.value}") is not 5 characters of the serial number alphabet.`,
+  },
+  SERIAL_COUNT_INVALID: {
+    de: (p) => `Die Anzahl ${p.value} liegt nicht zwischen ${p.min} und ${p.max}.`,
+    en: (p) => `The count ${p.value} is not between ${p.min} and ${p.max}.`,
+  },
+  INFOBLATT_NOT_PDF: {
+    de: () => 'Das Infoblatt ist kein PDF-Dokument.',
+    en: () => 'The information sheet is not a PDF document.',
+  },
+  REPLY_UNEXPECTED: {
+    de: (p) => `Eine ${p.reply} ist keine Antwort auf eine ${p.request}.`,
+    en: (p) => `A ${p.reply} is not an answer to a ${p.request}.`,
+  },
+  REPLY_BESTELLNUMMER_MISMATCH: {
+    de: (p) => `Bestellnummer ${p.actual} gehört nicht zur beantworteten Nachricht (${p.expected}).`,
+    en: (p) => `Order number ${p.actual} does not belong to the message answered (${p.expected}).`,
+  },
+  REPLY_PRODUKTART_MISMATCH: {
+    de: (p) => `Produktart ${p.actual} weicht von der beantworteten Nachricht ab (${p.expected}).`,
+    en: (p) => `Product type ${p.actual} differs from the message answered (${p.expected}).`,
+  },
+  REPLY_PARTNER_MISMATCH: {
+    de: (p) =>
+      `${p.field} ist ${p.actual}, erwartet ${p.expected} (Sender und Empfänger der Anfrage vertauscht).`,
+    en: (p) =>
+      `${p.field} is ${p.actual}, expected ${p.expected} (sender and recipient of the request swapped).`,
+  },
+  REPLY_VERFAHRENSSCHLUESSEL_MISMATCH: {
+    de: (p) =>
+      `Der Verfahrensschlüssel der Bestellung (${p.expected}) wird nicht mitgeschickt (${p.actual}).`,
+    en: (p) => `The order's procedure key (${p.expected}) is not sent back (${p.actual}).`,
+  },
+  REPLY_ANTRAG_UNKNOWN: {
+    de: (p) => `AntragsID ${p.antragsId} kommt in der beantworteten Nachricht nicht vor.`,
+    en: (p) => `AntragsID ${p.antragsId} does not occur in the message answered.`,
+  },
+  REPLY_ANTRAG_UNANSWERED: {
+    de: (p) => `Zu AntragsID ${p.antragsId} der beantworteten Nachricht fehlt die Rückmeldung.`,
+    en: (p) => `AntragsID ${p.antragsId} of the message answered has no answer.`,
+  },
+  NUTZDATEN_ENCRYPTED: {
+    de: () =>
+      'Die Nutzdaten sind verschlüsselt (xenc:EncryptedData in xhd:any); die Nachricht erst entschlüsseln.',
+    en: () => 'The Nutzdaten are encrypted (xenc:EncryptedData in xhd:any); decrypt the message first.',
+  },
+  EID_UNDER_AGE: {
+    de: (p) =>
+      `NutzungElektronischeID ist true, die antragstellende Person ist aber erst ${p.age} (Mindestalter ${p.min}).`,
+    en: (p) => `NutzungElektronischeID is true, but the applicant is only ${p.age} (minimum age ${p.min}).`,
+  },
+  WOHNORT_ID_MISSING: {
+    de: () => 'Die WohnortID fehlt; sie ist für diese Produktart Pflicht.',
+    en: () => 'WohnortID is missing; it is required for this product type.',
+  },
+  TRAVEL_DOCUMENT_ENTRY_NOT_ALLOWED: {
+    de: (p) => `${p.field} ist nur beim Reiseausweis für Ausländer (RA) erlaubt, nicht bei ${p.art}.`,
+    en: (p) => `${p.field} is only allowed on the travel document for foreigners (RA), not on ${p.art}.`,
+  },
+  REPLY_SERIAL_COUNT_EXCEEDED: {
+    de: (p) => `Geliefert werden ${p.actual} Seriennummern, bestellt waren ${p.expected}.`,
+    en: (p) => `${p.actual} serial numbers are delivered, ${p.expected} were ordered.`,
   },
 };
 

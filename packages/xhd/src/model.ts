@@ -1,11 +1,14 @@
 import type {
+  Aufenthaltstitelart,
   Dokumentenart,
   Druckzeilentyp,
   Fingerabdruckformat,
   Fingerposition,
   Geschlecht,
   Lichtbildformat,
+  Optionaltext,
   Passart,
+  Reiseausweisart,
   XhdVersion,
 } from './codes.js';
 
@@ -146,16 +149,82 @@ export interface PinLieferadresse {
   readonly anschrift?: Anschrift;
 }
 
-/** `AntragsdatensatzPersonalausweisType` (TR-03123-3 § 3.1.12, via `ElektronischeIDType` § 3.2.13). */
-export interface AntragPersonalausweis extends AntragBasis {
-  readonly typ: 'Personalausweis';
+/** The eID part of `AntragsdatensatzEIDDokumentType` (TR-03123-3 § 3.1.10, `ElektronischeIDType` § 3.2.13). */
+export interface ElektronischeIdDaten {
+  /**
+   * `NutzungElektronischeID`: whether the document is produced with the eID function on (required in the XML;
+   * TR-03123-2 note 6: false for an ID card applicant not yet 16). Parser and builder always set it; optional in the
+   * type only so that models written before it was modelled still compile.
+   */
+  readonly nutzungElektronischeId?: boolean;
   readonly pinLieferadresse: PinLieferadresse;
   readonly pinRuecksendeadresse: string;
   readonly wohnortId?: string;
   readonly versandPinBrief?: boolean;
 }
 
-export type Antrag = AntragPass | AntragPersonalausweis;
+/** `AntragsdatensatzPersonalausweisType` (TR-03123-3 § 3.1.12, via `ElektronischeIDType` § 3.2.13). */
+export interface AntragPersonalausweis extends AntragBasis, ElektronischeIdDaten {
+  readonly typ: 'Personalausweis';
+}
+
+/** `AufenthaltstiteldatenType` (TR-03123-3 § 3.1.14). */
+export interface Aufenthaltstiteldaten {
+  readonly aufenthaltstitelart: Aufenthaltstitelart;
+  /** Up to 750 characters (TR-03123-2). */
+  readonly nebenbestimmungen1?: string;
+  /** Up to 250 characters. */
+  readonly nebenbestimmungen2?: string;
+  /** Printed remarks on the front (legal basis, passport document). */
+  readonly anmerkungenRechtsgrundlagenUndPassdokument: readonly Druckzeile[];
+  /** Printed remarks on employment, on the back. */
+  readonly anmerkungenErwerbstaetigkeit?: readonly Druckzeile[];
+}
+
+/** `AntragsdatensatzAufenthaltstitelType` (TR-03123-3 § 3.1.13): electronic residence permit (eAT). */
+export interface AntragAufenthaltstitel extends AntragBasis, ElektronischeIdDaten {
+  readonly typ: 'Aufenthaltstitel';
+  readonly aufenthaltstiteldaten: Aufenthaltstiteldaten;
+}
+
+/** `AntragsdatensatzEIDKarteUBType` (TR-03123-3 § 3.1.11): eID card for EU citizens (no data of its own). */
+export interface AntragEidKarteUB extends AntragBasis, ElektronischeIdDaten {
+  readonly typ: 'EIDKarteUB';
+}
+
+/**
+ * `OptionaleEintragungenType` (TR-03123-3 § 3.2.15), optional entries of a travel document. ASSUMED layout (the
+ * TR's diagram is not in the text): `laenderangaben` holds either `land` (0..81) or `gueltigfueralle` with
+ * `land_ausnahme` (0..54).
+ */
+export interface OptionaleEintragungen {
+  /** ICAO codes: for RA the states it is valid for, for RF/RS the states it is not valid for. */
+  readonly land?: readonly string[];
+  /** RA only: valid for all states … */
+  readonly gueltigFuerAlle?: boolean;
+  /** … except these (RA only, at most 54). */
+  readonly landAusnahme?: readonly string[];
+  /** Printed lines "issued on the basis of the following documents". */
+  readonly unterlagen?: readonly Druckzeile[];
+  /** Up to 6 coded entries for page 3. */
+  readonly optionaltext?: readonly Optionaltext[];
+}
+
+/** `AntragsdatensatzReiseausweisType` (TR-03123-3 § 3.1.9): travel document (RA, RF, RS). */
+export interface AntragReiseausweis extends AntragBasis {
+  readonly typ: 'Reiseausweis';
+  readonly reiseausweisArt: Reiseausweisart;
+  /** Personal data rest on the applicant's own statement. */
+  readonly selbsterklaerung?: boolean;
+  readonly optionaleEintragungen?: OptionaleEintragungen;
+}
+
+export type Antrag =
+  | AntragPass
+  | AntragPersonalausweis
+  | AntragAufenthaltstitel
+  | AntragReiseausweis
+  | AntragEidKarteUB;
 
 export interface Behoerdenadresse {
   readonly druckrepraesentation: readonly Druckzeile[];
@@ -210,4 +279,115 @@ export interface Fehlerinformation {
   readonly any?: readonly string[];
 }
 
-export type XhdMessage = BestellungDokument | Fehlerinformation;
+/**
+ * `RueckmeldungType` (TR-03123-3 § 3.1.21): confirms (`status: true`) or refuses (`status: false`, with at least
+ * one Fehlerbeschreibung) one application of the message answered, named by its AntragsID.
+ */
+export interface Rueckmeldung {
+  readonly antragsId: string;
+  readonly status: boolean;
+  /** Only for a negative answer (`status: false`), where at least one is required. */
+  readonly fehlerbeschreibungen: readonly Fehlerbeschreibung[];
+}
+
+/** `RueckmeldungReklamationType` (TR-03123-3 § 3.1.22): a Rueckmeldung on a complaint, with its consequences. */
+export interface RueckmeldungReklamation extends Rueckmeldung {
+  /** true: the producer sends the document back; false: the producer keeps it. */
+  readonly ruecksendungAnBehoerde?: boolean;
+  /** true: the producer bears the costs of the complaint. */
+  readonly kostenUebernahmeHersteller?: boolean;
+  /** An information sheet as PDF (`xs:base64Binary` in the XML). */
+  readonly infoblatt?: Uint8Array;
+}
+
+/** Common part of every message (`AbstrakteNachrichtType`, TR-03123-3 § 2.2). */
+interface NachrichtBasis {
+  readonly version: XhdVersion;
+  readonly kopf: Nachrichtenkopf;
+  /** Children of `xhd:any` (signature, encrypted data), as for `BestellungDokument`. */
+  readonly any?: readonly string[];
+}
+
+/**
+ * The message `Auftragsinformation` (TR-03123-3 § 2.5, `CTYPE_AuftragsinformationType` § 3.2.3): the producer's
+ * answer to a `BestellungDokument`, one `Rueckmeldung` per application (element `Auftragsinformationen`, 1..n).
+ */
+export interface Auftragsinformation extends NachrichtBasis {
+  readonly nachricht: 'Auftragsinformation';
+  readonly auftragsinformationen: readonly Rueckmeldung[];
+}
+
+/** `LieferinformationDokumentType` (TR-03123-3 § 3.1.20): delivery of one ordered document. */
+export interface LieferinformationDokument {
+  readonly typ: 'Dokument';
+  readonly antragsId: string;
+  /** Whether the authority has to confirm the delivery with a `Quittierung` (§ 3.1.18). */
+  readonly quittierungErforderlich: boolean;
+  /** Only for documents with eID function (PA, AT, eID card), where TR-03123-2 Table 21 requires it. */
+  readonly sperrkennwort?: string;
+  readonly sperrsumme?: string;
+}
+
+/** `LieferinformationSeriennummerType` (TR-03123-3 § 3.1.19): delivery of ordered serial numbers. */
+export interface LieferinformationSeriennummern {
+  readonly typ: 'Seriennummern';
+  readonly antragsId: string;
+  readonly quittierungErforderlich: boolean;
+  /**
+   * The 5-character serial numbers (without BKZ and check digit). In the XML they are one base64 value of the
+   * list joined by `;`; parsing splits at `;` and serialising joins again, so the bytes survive a round trip.
+   */
+  readonly seriennummern: readonly string[];
+}
+
+/** `LieferinformationInhaltType` (abstract, TR-03123-3 § 3.1.18), substituted via `xsi:type`. */
+export type LieferinformationInhalt = LieferinformationDokument | LieferinformationSeriennummern;
+
+/**
+ * The message `Lieferinformation` (TR-03123-3 § 2.7, `CTYPE_LieferinformationType` § 3.2.7): the producer tells
+ * the authority what was delivered for exactly one order (element `Lieferinformationen`, 1..n).
+ */
+export interface Lieferinformation extends NachrichtBasis {
+  readonly nachricht: 'Lieferinformation';
+  readonly lieferinformationen: readonly LieferinformationInhalt[];
+}
+
+/**
+ * The message `Quittierung` (TR-03123-3 § 2.8, `CTYPE_QuittierungType` § 3.2.9): sent by the *authority*,
+ * confirming receipt and processing of a `Lieferinformation` (element `Quittierungen`, 1..n).
+ */
+export interface Quittierung extends NachrichtBasis {
+  readonly nachricht: 'Quittierung';
+  readonly quittierungen: readonly Rueckmeldung[];
+}
+
+/**
+ * The message `Reklamationsinformation` (TR-03123-3 § 2.6, `CTYPE_ReklamationsinformationType` § 3.2.10): the
+ * producer accepts or refuses complaints about documents (element `Reklamationsinformationen`, 1..n).
+ */
+export interface Reklamationsinformation extends NachrichtBasis {
+  readonly nachricht: 'Reklamationsinformation';
+  readonly reklamationsinformationen: readonly RueckmeldungReklamation[];
+}
+
+/**
+ * The message `BestellungSeriennummern` (TR-03123-3 § 2.4, `CTYPE_Bestellungen_SeriennummerType` § 3.2.4): the
+ * authority orders a number of serial numbers.
+ */
+export interface BestellungSeriennummern extends NachrichtBasis {
+  readonly nachricht: 'BestellungSeriennummern';
+  /** Behördenkennzahl of the ordering authority (4 characters, TR-03123-2 Table 16). */
+  readonly bkz: string;
+  /** Number of serial numbers ordered, 1–100 000. */
+  readonly anzahl: number;
+}
+
+/** Every message this package reads and writes; branch on `nachricht`. */
+export type XhdMessage =
+  | BestellungDokument
+  | Fehlerinformation
+  | Auftragsinformation
+  | Lieferinformation
+  | Quittierung
+  | Reklamationsinformation
+  | BestellungSeriennummern;

@@ -2,6 +2,8 @@ import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
 import { anyElementXml } from './any.js';
 import { fromBase64 } from './binary.js';
 import {
+  AUFENTHALTSTITELARTEN,
+  type Aufenthaltstitelart,
   DOKUMENTENARTEN,
   type Dokumentenart,
   DRUCKZEILEN,
@@ -11,8 +13,12 @@ import {
   GESCHLECHTER,
   type Geschlecht,
   type Lichtbildformat,
+  OPTIONALTEXTE,
+  type Optionaltext,
   PASSARTEN,
   type Passart,
+  REISEAUSWEISARTEN,
+  type Reiseausweisart,
   XHD_VERSIONS,
   type XhdVersion,
   xhdNamespace,
@@ -21,14 +27,24 @@ import { XhdError } from './errors.js';
 import type {
   Anschrift,
   Antrag,
+  Auftragsinformation,
   Behoerdenadresse,
   BestellungDokument,
+  BestellungSeriennummern,
   Biometrie,
   Druckzeile,
+  Fehlerbeschreibung,
   Fehlerinformation,
   Fingerabdruck,
+  Lieferinformation,
+  LieferinformationInhalt,
   Nachrichtenkopf,
+  OptionaleEintragungen,
   Personendaten,
+  Quittierung,
+  Reklamationsinformation,
+  Rueckmeldung,
+  RueckmeldungReklamation,
   XhdMessage,
 } from './model.js';
 import { XSI_NAMESPACE } from './serialize.js';
@@ -41,28 +57,51 @@ export interface ParseOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+/** Default of `maxElements` (internal: not exported from the package). */
+export const DEFAULT_MAX_ELEMENTS = 100_000;
+
+/**
+ * The members of a DOM node the strict reader uses: satisfied by xmldom's nodes and by the light tree that
+ * `validateXhd` builds from a document libxml2 has already parsed (lightdom.ts).
+ */
+export interface DomNode {
+  readonly nodeType: number;
+  readonly nodeName: string;
+  readonly nodeValue: string | null;
+  readonly localName: string | null;
+  readonly namespaceURI: string | null;
+  readonly prefix: string | null;
+  readonly firstChild: DomNode | null;
+  readonly nextSibling: DomNode | null;
+  readonly textContent: string | null;
+  readonly lineNumber?: number;
+}
+
+export interface DomElement extends DomNode {
+  getAttributeNS(namespace: string | null, localName: string): string | null;
+}
 
 /** Reads the children of one element strictly in order; anything left over or out of place is an error. */
 class Reader {
-  readonly #children: XmlElement[];
+  readonly #children: DomElement[];
   #index = 0;
   #hasText = false;
 
   constructor(
-    readonly element: XmlElement,
+    readonly element: DomElement,
     readonly path: string,
     readonly ns: string,
   ) {
     this.#children = [];
     for (let node = element.firstChild; node !== null; node = node.nextSibling) {
-      if (node.nodeType === 1) this.#children.push(node as XmlElement);
+      if (node.nodeType === 1) this.#children.push(node as DomElement);
       else if ((node.nodeType === 3 || node.nodeType === 4) && (node.nodeValue ?? '').trim() !== '') {
         this.#hasText = true;
       }
     }
   }
 
-  #peek(name: string): XmlElement | undefined {
+  #peek(name: string): DomElement | undefined {
     const next = this.#children[this.#index];
     return next !== undefined && next.localName === name && next.namespaceURI === this.ns ? next : undefined;
   }
@@ -292,12 +331,8 @@ function biometrie(r: Reader): Biometrie {
 function antrag(r: Reader): Antrag {
   const xsiType = r.element.getAttributeNS(XSI_NAMESPACE, 'type') ?? '';
   const typeName = xsiType.includes(':') ? xsiType.slice(xsiType.indexOf(':') + 1) : xsiType;
-  if (typeName !== 'AntragsdatensatzPassType' && typeName !== 'AntragsdatensatzPersonalausweisType') {
-    return invalidValue(
-      `${r.path}/@xsi:type`,
-      xsiType,
-      'AntragsdatensatzPassType or AntragsdatensatzPersonalausweisType',
-    );
+  if (!(ANTRAG_TYPES as readonly string[]).includes(typeName)) {
+    return invalidValue(`${r.path}/@xsi:type`, xsiType, `one of ${ANTRAG_TYPES.join(', ')}`);
   }
   const antragsId = r.reqText('AntragsID');
   const person = personendaten(r.req('Personendaten'));
@@ -368,7 +403,51 @@ function antrag(r: Reader): Antrag {
       ...(extraSeiten === undefined ? {} : { extraSeiten }),
     };
   }
+  if (typeName === 'AntragsdatensatzReiseausweisType') {
+    const reiseausweisArt = oneOf<Reiseausweisart>(
+      REISEAUSWEISARTEN,
+      r.reqText('ReiseausweisArt'),
+      `${r.path}/xhd:ReiseausweisArt`,
+    );
+    const selbsterklaerung = bool(r.opt('Selbsterklaerung'));
+    const oe = r.opt('optionaleEintragungen');
+    let optionaleEintragungen: OptionaleEintragungen | undefined;
+    if (oe !== undefined) {
+      const la = oe.opt('laenderangaben');
+      let land: string[] = [];
+      let gueltigFuerAlle: boolean | undefined;
+      let landAusnahme: string[] = [];
+      if (la !== undefined) {
+        land = la.many('land').map((l) => l.text());
+        gueltigFuerAlle = bool(la.opt('gueltigfueralle'));
+        landAusnahme = la.many('land_ausnahme').map((l) => l.text());
+        la.done();
+      }
+      const u = oe.opt('unterlagen');
+      const unterlagen = u === undefined ? undefined : druck(u);
+      const optionaltext = oe
+        .many('optionaltext')
+        .map((t) => oneOf<Optionaltext>(OPTIONALTEXTE, t.text(), t.path));
+      oe.done();
+      optionaleEintragungen = {
+        ...(land.length === 0 ? {} : { land }),
+        ...(gueltigFuerAlle === undefined ? {} : { gueltigFuerAlle }),
+        ...(landAusnahme.length === 0 ? {} : { landAusnahme }),
+        ...(unterlagen === undefined ? {} : { unterlagen }),
+        ...(optionaltext.length === 0 ? {} : { optionaltext }),
+      };
+    }
+    r.done();
+    return {
+      typ: 'Reiseausweis',
+      ...base,
+      reiseausweisArt,
+      ...(selbsterklaerung === undefined ? {} : { selbsterklaerung }),
+      ...(optionaleEintragungen === undefined ? {} : { optionaleEintragungen }),
+    };
+  }
   const eid = r.req('ElektronischeID');
+  const nutzung = bool(eid.req('NutzungElektronischeID')) === true;
   const pin = eid.req('PINDaten');
   const la = pin.req('Lieferadresse');
   const laDruck = druck(la.req('Druckrepraesentation'));
@@ -380,10 +459,8 @@ function antrag(r: Reader): Antrag {
   const wohnortId = eid.optText('WohnortID');
   const versand = bool(eid.opt('Versand_PIN_Brief'));
   eid.done();
-  r.done();
-  return {
-    typ: 'Personalausweis',
-    ...base,
+  const eidDaten = {
+    nutzungElektronischeId: nutzung,
     pinLieferadresse: {
       druckrepraesentation: laDruck,
       ...(pinAnschrift === undefined ? {} : { anschrift: pinAnschrift }),
@@ -392,7 +469,52 @@ function antrag(r: Reader): Antrag {
     ...(wohnortId === undefined ? {} : { wohnortId }),
     ...(versand === undefined ? {} : { versandPinBrief: versand }),
   };
+  if (typeName === 'AntragsdatensatzAufenthaltstitelType') {
+    const t = r.req('Aufenthaltstiteldaten');
+    const aufenthaltstitelart = oneOf<Aufenthaltstitelart>(
+      AUFENTHALTSTITELARTEN,
+      t.reqText('Aufenthaltstitelart'),
+      `${t.path}/xhd:Aufenthaltstitelart`,
+    );
+    const nebenbestimmungen1 = t.optText('Nebenbestimmungen1');
+    const nebenbestimmungen2 = t.optText('Nebenbestimmungen2');
+    const vorn = t.req('AnmerkungenRechtsgrundlagenUndPassdokument');
+    const anmerkungenRechtsgrundlagenUndPassdokument = druck(vorn.req('Druckrepraesentation'));
+    vorn.done();
+    const hinten = t.opt('AnmerkungenErwerbstaetigkeit');
+    let anmerkungenErwerbstaetigkeit: Druckzeile[] | undefined;
+    if (hinten !== undefined) {
+      anmerkungenErwerbstaetigkeit = druck(hinten.req('Druckrepraesentation'));
+      hinten.done();
+    }
+    t.done();
+    r.done();
+    return {
+      typ: 'Aufenthaltstitel',
+      ...base,
+      ...eidDaten,
+      aufenthaltstiteldaten: {
+        aufenthaltstitelart,
+        ...(nebenbestimmungen1 === undefined ? {} : { nebenbestimmungen1 }),
+        ...(nebenbestimmungen2 === undefined ? {} : { nebenbestimmungen2 }),
+        anmerkungenRechtsgrundlagenUndPassdokument,
+        ...(anmerkungenErwerbstaetigkeit === undefined ? {} : { anmerkungenErwerbstaetigkeit }),
+      },
+    };
+  }
+  r.done();
+  return typeName === 'AntragsdatensatzEIDKarteUBType'
+    ? { typ: 'EIDKarteUB', ...base, ...eidDaten }
+    : { typ: 'Personalausweis', ...base, ...eidDaten };
 }
+
+const ANTRAG_TYPES = [
+  'AntragsdatensatzPassType',
+  'AntragsdatensatzPersonalausweisType',
+  'AntragsdatensatzAufenthaltstitelType',
+  'AntragsdatensatzReiseausweisType',
+  'AntragsdatensatzEIDKarteUBType',
+] as const;
 
 function behoerdenadresse(r: Reader): Behoerdenadresse {
   const druckrepraesentation = druck(r.req('Druckrepraesentation'));
@@ -475,13 +597,16 @@ export function parseDom(xml: string, options: ParseOptions = {}): XmlElement {
   }
   const root = document.documentElement;
   if (root === null) throw new XhdError('XHD_XML_MALFORMED', 'The input has no root element.');
-  const maxElements = options.maxElements ?? 100_000;
-  if (document.getElementsByTagName('*').length > maxElements) {
-    throw new XhdError('XHD_INPUT_TOO_LARGE', `The XML has more than ${maxElements} elements.`, {
-      details: { maxElements },
-    });
-  }
+  const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  if (document.getElementsByTagName('*').length > maxElements) throw tooManyElements(maxElements);
   return root;
+}
+
+/** The error for a document with more than `maxElements` elements. */
+export function tooManyElements(maxElements: number): XhdError {
+  return new XhdError('XHD_INPUT_TOO_LARGE', `The XML has more than ${maxElements} elements.`, {
+    details: { maxElements },
+  });
 }
 
 /**
@@ -492,12 +617,43 @@ export function parseXhd(xml: string, options: ParseOptions = {}): BestellungDok
   return only(parseRoot(parseDom(xml, options)), 'BestellungDokument');
 }
 
+/** `parseXhd` for an `Auftragsinformation` (TR-03123-3 § 2.5). */
+export function parseAuftragsinformation(xml: string, options: ParseOptions = {}): Auftragsinformation {
+  return only(parseRoot(parseDom(xml, options)), 'Auftragsinformation');
+}
+
+/** `parseXhd` for a `Lieferinformation` (TR-03123-3 § 2.7). */
+export function parseLieferinformation(xml: string, options: ParseOptions = {}): Lieferinformation {
+  return only(parseRoot(parseDom(xml, options)), 'Lieferinformation');
+}
+
+/** `parseXhd` for a `Quittierung` (TR-03123-3 § 2.8). */
+export function parseQuittierung(xml: string, options: ParseOptions = {}): Quittierung {
+  return only(parseRoot(parseDom(xml, options)), 'Quittierung');
+}
+
+/** `parseXhd` for a `Reklamationsinformation` (TR-03123-3 § 2.6). */
+export function parseReklamationsinformation(
+  xml: string,
+  options: ParseOptions = {},
+): Reklamationsinformation {
+  return only(parseRoot(parseDom(xml, options)), 'Reklamationsinformation');
+}
+
+/** `parseXhd` for a `BestellungSeriennummern` (TR-03123-3 § 2.4). */
+export function parseBestellungSeriennummern(
+  xml: string,
+  options: ParseOptions = {},
+): BestellungSeriennummern {
+  return only(parseRoot(parseDom(xml, options)), 'BestellungSeriennummern');
+}
+
 /** `parseXhd` for a `Fehlerinformation` (TR-03123-3 § 2.9). */
 export function parseFehlerinformation(xml: string, options: ParseOptions = {}): Fehlerinformation {
   return only(parseRoot(parseDom(xml, options)), 'Fehlerinformation');
 }
 
-/** Parses any supported XhD message (`BestellungDokument`, `Fehlerinformation`); branch on `nachricht`. */
+/** Parses any XhD message (all seven of TR-03123-3 § 2); branch on `nachricht`. */
 export function parseXhdMessage(xml: string, options: ParseOptions = {}): XhdMessage {
   return parseRoot(parseDom(xml, options));
 }
@@ -512,6 +668,35 @@ function only<N extends XhdMessage['nachricht']>(
     });
   }
   return message as Extract<XhdMessage, { nachricht: N }>;
+}
+
+const XENC_NAMESPACE = 'http://www.w3.org/2001/04/xmlenc#';
+
+/**
+ * `Nutzdaten` of a message; when they are missing because they sit encrypted in `xhd:any` (TR-03132 § 4.3), the
+ * error says so (`XHD_NUTZDATEN_ENCRYPTED`: decrypt first, `@egovkit/xhd/security`).
+ */
+function requireNutzdaten(r: Reader): Reader {
+  const found = r.opt('Nutzdaten');
+  if (found !== undefined) return found;
+  for (let n = r.element.firstChild; n !== null; n = n.nextSibling) {
+    const e = n as DomElement;
+    if (n.nodeType !== 1 || e.localName !== 'any' || e.namespaceURI !== r.ns) continue;
+    for (let c = e.firstChild; c !== null; c = c.nextSibling) {
+      const child = c as DomElement;
+      if (c.nodeType === 1 && child.namespaceURI === XENC_NAMESPACE && child.localName === 'EncryptedData') {
+        const path = `${r.path}/xhd:Nutzdaten`;
+        throw new XhdError(
+          'XHD_NUTZDATEN_ENCRYPTED',
+          'The Nutzdaten are encrypted; decrypt the message first.',
+          {
+            details: { path },
+          },
+        );
+      }
+    }
+  }
+  return r.req('Nutzdaten');
 }
 
 /** The children of every root-level `xhd:any`, each as one element (TR-03132 § 4: signature, encrypted data). */
@@ -534,7 +719,7 @@ function readAny(r: Reader): string[] {
 }
 
 /** `parseXhdMessage` on a DOM already read (and size-checked) by `parseDom`; internal, so the DOM is parsed once. */
-export function parseRoot(root: XmlElement): XhdMessage {
+export function parseRoot(root: DomElement): XhdMessage {
   const version = XHD_VERSIONS.find((v) => xhdNamespace(v) === root.namespaceURI) as XhdVersion | undefined;
   if (version === undefined) {
     throw new XhdError(
@@ -546,18 +731,20 @@ export function parseRoot(root: XmlElement): XhdMessage {
     );
   }
   if (root.localName === 'Fehlerinformation') return fehlerinformation(root, version);
+  const name = root.localName ?? '';
+  if (Object.hasOwn(OTHER_MESSAGES, name)) {
+    const read: (root: DomElement, version: XhdVersion) => XhdMessage =
+      OTHER_MESSAGES[name as keyof typeof OTHER_MESSAGES];
+    return read(root, version);
+  }
   if (root.localName !== 'BestellungDokument') {
-    throw new XhdError(
-      'XHD_UNKNOWN_ROOT',
-      `Message ${root.localName} is not supported (only BestellungDokument and Fehlerinformation).`,
-      {
-        details: { root: root.localName },
-      },
-    );
+    throw new XhdError('XHD_UNKNOWN_ROOT', `Message ${root.localName} is not an XhD message.`, {
+      details: { root: root.localName },
+    });
   }
   const r = new Reader(root, '/xhd:BestellungDokument', xhdNamespace(version));
   const header = kopf(r.req('Nachrichtenkopf'));
-  const nutzdaten = r.req('Nutzdaten');
+  const nutzdaten = requireNutzdaten(r);
   const any = readAny(r);
   r.done();
   const antraegeReader = nutzdaten.req('Antraege');
@@ -594,10 +781,10 @@ export function parseRoot(root: XmlElement): XhdMessage {
   };
 }
 
-function fehlerinformation(root: XmlElement, version: XhdVersion): Fehlerinformation {
+function fehlerinformation(root: DomElement, version: XhdVersion): Fehlerinformation {
   const r = new Reader(root, '/xhd:Fehlerinformation', xhdNamespace(version));
   const header = kopf(r.req('Nachrichtenkopf'));
-  const nutzdaten = r.req('Nutzdaten');
+  const nutzdaten = requireNutzdaten(r);
   const any = readAny(r);
   r.done();
   const fehlerhafteNachricht = bytes(nutzdaten.req('FehlerhafteNachricht'));
@@ -615,3 +802,168 @@ function fehlerinformation(root: XmlElement, version: XhdVersion): Fehlerinforma
     ...(any.length === 0 ? {} : { any }),
   };
 }
+
+function fehlerbeschreibung(r: Reader): Fehlerbeschreibung {
+  const fehlernummer = int(r.req('Fehlernummer'), 0, 2_147_483_647);
+  const text = r.reqText('Fehlerbeschreibung');
+  r.done();
+  return { fehlernummer, fehlerbeschreibung: text };
+}
+
+/** `RueckmeldungType` content up to (not including) the extension elements; the caller calls `done()`. */
+function rueckmeldung(r: Reader): Rueckmeldung {
+  const antragsId = r.reqText('AntragsID');
+  const status = bool(r.req('Status'));
+  const fehlerbeschreibungen = r.many('Fehlerbeschreibungen').map(fehlerbeschreibung);
+  return { antragsId, status: status === true, fehlerbeschreibungen };
+}
+
+/** Shared frame of every message: header, required Nutzdaten (read by `body`), the `xhd:any` slot. */
+function message<T>(
+  root: DomElement,
+  version: XhdVersion,
+  body: (nutzdaten: Reader) => T,
+): { kopf: Nachrichtenkopf; body: T; any: string[] } {
+  const r = new Reader(root, `/xhd:${root.localName}`, xhdNamespace(version));
+  const header = kopf(r.req('Nachrichtenkopf'));
+  const nutzdaten = requireNutzdaten(r);
+  const any = readAny(r);
+  r.done();
+  const result = body(nutzdaten);
+  nutzdaten.done();
+  return { kopf: header, body: result, any };
+}
+
+function atLeastOne<T>(items: T[], r: Reader, name: string): T[] {
+  if (items.length === 0) {
+    const path = `${r.path}/xhd:${name}`;
+    throw new XhdError('XHD_ELEMENT_MISSING', `Element ${path} is missing.`, { details: { path } });
+  }
+  return items;
+}
+
+function rueckmeldungen(n: Reader, name: string): Rueckmeldung[] {
+  return atLeastOne(
+    n.many(name).map((r) => {
+      const result = rueckmeldung(r);
+      r.done();
+      return result;
+    }),
+    n,
+    name,
+  );
+}
+
+const LIEFER_TYPES = ['LieferinformationDokumentType', 'LieferinformationSeriennummerType'] as const;
+
+function lieferinformationInhalt(r: Reader): LieferinformationInhalt {
+  const xsiType = r.element.getAttributeNS(XSI_NAMESPACE, 'type') ?? '';
+  const typeName = xsiType.includes(':') ? xsiType.slice(xsiType.indexOf(':') + 1) : xsiType;
+  const typ = oneOf(LIEFER_TYPES, typeName, `${r.path}/@xsi:type`);
+  const antragsId = r.reqText('AntragsID');
+  const quittierungErforderlich = bool(r.req('QuittierungErforderlich')) === true;
+  if (typ === 'LieferinformationDokumentType') {
+    const sperrkennwort = r.optText('Sperrkennwort');
+    const sperrsumme = r.optText('Sperrsumme');
+    r.done();
+    return {
+      typ: 'Dokument',
+      antragsId,
+      quittierungErforderlich,
+      ...(sperrkennwort === undefined ? {} : { sperrkennwort }),
+      ...(sperrsumme === undefined ? {} : { sperrsumme }),
+    };
+  }
+  const s = r.req('Seriennummern');
+  let liste: string;
+  try {
+    liste = new TextDecoder('utf-8', { fatal: true }).decode(bytes(s));
+  } catch {
+    return invalidValue(s.path, '…', 'a UTF-8 list of serial numbers');
+  }
+  r.done();
+  return {
+    typ: 'Seriennummern',
+    antragsId,
+    quittierungErforderlich,
+    seriennummern: liste === '' ? [] : liste.split(';'),
+  };
+}
+
+const OTHER_MESSAGES = {
+  Auftragsinformation: (root: DomElement, version: XhdVersion): Auftragsinformation => {
+    const m = message(root, version, (n) => rueckmeldungen(n, 'Auftragsinformationen'));
+    return {
+      nachricht: 'Auftragsinformation',
+      version,
+      kopf: m.kopf,
+      auftragsinformationen: m.body,
+      ...(m.any.length === 0 ? {} : { any: m.any }),
+    };
+  },
+  Quittierung: (root: DomElement, version: XhdVersion): Quittierung => {
+    const m = message(root, version, (n) => rueckmeldungen(n, 'Quittierungen'));
+    return {
+      nachricht: 'Quittierung',
+      version,
+      kopf: m.kopf,
+      quittierungen: m.body,
+      ...(m.any.length === 0 ? {} : { any: m.any }),
+    };
+  },
+  Reklamationsinformation: (root: DomElement, version: XhdVersion): Reklamationsinformation => {
+    const m = message(root, version, (n) =>
+      atLeastOne(
+        n.many('Reklamationsinformationen').map((r): RueckmeldungReklamation => {
+          const base = rueckmeldung(r);
+          const ruecksendung = bool(r.opt('RuecksendungAnBehoerde'));
+          const kosten = bool(r.opt('KostenUebernahmeHersteller'));
+          const ib = r.opt('Infoblatt');
+          const infoblatt = ib === undefined ? undefined : bytes(ib);
+          r.done();
+          return {
+            ...base,
+            ...(ruecksendung === undefined ? {} : { ruecksendungAnBehoerde: ruecksendung }),
+            ...(kosten === undefined ? {} : { kostenUebernahmeHersteller: kosten }),
+            ...(infoblatt === undefined ? {} : { infoblatt }),
+          };
+        }),
+        n,
+        'Reklamationsinformationen',
+      ),
+    );
+    return {
+      nachricht: 'Reklamationsinformation',
+      version,
+      kopf: m.kopf,
+      reklamationsinformationen: m.body,
+      ...(m.any.length === 0 ? {} : { any: m.any }),
+    };
+  },
+  Lieferinformation: (root: DomElement, version: XhdVersion): Lieferinformation => {
+    const m = message(root, version, (n) =>
+      atLeastOne(n.many('Lieferinformationen').map(lieferinformationInhalt), n, 'Lieferinformationen'),
+    );
+    return {
+      nachricht: 'Lieferinformation',
+      version,
+      kopf: m.kopf,
+      lieferinformationen: m.body,
+      ...(m.any.length === 0 ? {} : { any: m.any }),
+    };
+  },
+  BestellungSeriennummern: (root: DomElement, version: XhdVersion): BestellungSeriennummern => {
+    const m = message(root, version, (n) => ({
+      bkz: n.reqText('BKZ'),
+      anzahl: int(n.req('Anzahl'), 0, 2_147_483_647),
+    }));
+    return {
+      nachricht: 'BestellungSeriennummern',
+      version,
+      kopf: m.kopf,
+      bkz: m.body.bkz,
+      anzahl: m.body.anzahl,
+      ...(m.any.length === 0 ? {} : { any: m.any }),
+    };
+  },
+} as const;

@@ -1,5 +1,5 @@
-import type { Dokumentenart, Fingerposition } from './codes.js';
-import type { BestellungDokument } from './model.js';
+import type { Dokumentenart, Fingerposition, Nachrichtentyp } from './codes.js';
+import type { XhdMessage } from './model.js';
 
 /** Business rules a profile can switch on; the implementations live in rules.ts. */
 export type XhdRuleId =
@@ -12,7 +12,10 @@ export type XhdRuleId =
   | 'quality-values'
   | 'binary-consistency'
   | 'photo-limits'
-  | 'dienstinfo';
+  | 'dienstinfo'
+  | 'eid-nutzung'
+  | 'wohnort-id'
+  | 'reiseausweis';
 
 export interface XhdProfileLimits {
   /** Largest encoded photo in bytes. */
@@ -32,15 +35,71 @@ export interface XhdProfileLimits {
   readonly reducedValidity?: { readonly underAge: number; readonly maxYears: number };
   /** DVDV prefixes accepted in Senderkennung (TR-03132 § 5.3.2). */
   readonly senderPrefixes: readonly string[];
+  /**
+   * DVDV prefixes of the document producer (TR-03132 § 5.3.2: `dbs`), checked as Senderkennung of producer
+   * messages and Empfaengerkennung of authority messages other than the order. Default `['dbs']`.
+   */
+  readonly producerPrefixes?: readonly string[];
+  /**
+   * The document has an eID function (PA, AT, eID card): its Lieferinformation must carry Sperrkennwort and
+   * Sperrsumme and ask for a Quittierung (TR-03123-2 Table 20/21). Default false.
+   */
+  readonly eidDocument?: boolean;
+  /**
+   * Rule `eid-nutzung`: NutzungElektronischeID must be false while the applicant is younger than this on the
+   * application date (TR-03123-2 Table 6 note 6 for the ID card: 16).
+   */
+  readonly eidMinAge?: number;
 }
+
+/** Messages other than the order whose rules a profile selects with `messageRules`. */
+export type XhdFollowUpMessage = Exclude<Nachrichtentyp, 'BestellungDokument' | 'Fehlerinformation'>;
+
+/** Rules for the messages other than `BestellungDokument`; the implementations live in rules.ts. */
+export type XhdMessageRuleId =
+  | 'version'
+  | 'antrags-ids'
+  | 'partner-ids'
+  | 'rueckmeldungen'
+  | 'field-lengths'
+  | 'lieferung-eid'
+  | 'seriennummern-liste'
+  | 'seriennummern-bestellung'
+  | 'infoblatt';
+
+/** What runs for each further message when a profile does not say otherwise (`XhdProfile.messageRules`). */
+export const DEFAULT_MESSAGE_RULES: Readonly<Record<XhdFollowUpMessage, readonly XhdMessageRuleId[]>> = {
+  Auftragsinformation: ['version', 'partner-ids', 'antrags-ids', 'rueckmeldungen', 'field-lengths'],
+  Quittierung: ['version', 'partner-ids', 'antrags-ids', 'rueckmeldungen', 'field-lengths'],
+  Reklamationsinformation: [
+    'version',
+    'partner-ids',
+    'antrags-ids',
+    'rueckmeldungen',
+    'field-lengths',
+    'infoblatt',
+  ],
+  Lieferinformation: [
+    'version',
+    'partner-ids',
+    'antrags-ids',
+    'field-lengths',
+    'lieferung-eid',
+    'seriennummern-liste',
+  ],
+  BestellungSeriennummern: ['version', 'partner-ids', 'seriennummern-bestellung'],
+};
 
 /** Rules per document type × XhD version, selected by data. */
 export interface XhdProfile {
   readonly id: string;
   readonly produktart: Dokumentenart;
   readonly versions: readonly string[];
+  /** Rules for `BestellungDokument`. */
   readonly rules: readonly XhdRuleId[];
   readonly limits: XhdProfileLimits;
+  /** Rules per further message; a message not listed gets `DEFAULT_MESSAGE_RULES`. */
+  readonly messageRules?: Readonly<Partial<Record<XhdFollowUpMessage, readonly XhdMessageRuleId[]>>>;
 }
 
 const ALL_RULES: readonly XhdRuleId[] = [
@@ -71,26 +130,59 @@ const BASE_LIMITS: XhdProfileLimits = {
   senderPrefixes: ['psb'],
 };
 
-/** Built-in profiles: passport (RP) and ID card (PA) for XhD 1.5 – 1.8. */
+const VERSIONS = ['1.5', '1.6', '1.7', '1.8'];
+
+/** Limits without the PassG/PAuswG age rule, for the documents it does not cover. */
+const { reducedValidity: _law, ...OTHER_LIMITS } = BASE_LIMITS;
+
+/**
+ * Built-in profiles for XhD 1.5 – 1.8: passport (RP), ID card (PA), residence permit (AT), travel document (RA) and
+ * eID card for EU citizens (UB). For AT, RA and UB the validity limits and the number of fingerprints are the
+ * assumed defaults, not law looked up (see SOURCES.md); the age-dependent validity is PassG/PAuswG law and applies
+ * to RP and PA only.
+ */
 export const DEFAULT_PROFILES: readonly XhdProfile[] = [
   {
     id: 'RP',
     produktart: 'RP',
-    versions: ['1.5', '1.6', '1.7', '1.8'],
+    versions: VERSIONS,
     rules: [...ALL_RULES, 'dienstinfo'],
     limits: BASE_LIMITS,
   },
   {
     id: 'PA',
     produktart: 'PA',
-    versions: ['1.5', '1.6', '1.7', '1.8'],
-    rules: ALL_RULES,
-    limits: { ...BASE_LIMITS, senderPrefixes: ['pab'] },
+    versions: VERSIONS,
+    rules: [...ALL_RULES, 'eid-nutzung'],
+    limits: { ...BASE_LIMITS, senderPrefixes: ['pab'], eidDocument: true, eidMinAge: 16 },
+  },
+  {
+    id: 'AT',
+    produktart: 'AT',
+    versions: VERSIONS,
+    rules: [...ALL_RULES.filter((r) => r !== 'age-validity'), 'wohnort-id'],
+    limits: { ...OTHER_LIMITS, senderPrefixes: ['azr'], eidDocument: true },
+  },
+  {
+    id: 'RA',
+    produktart: 'RA',
+    versions: VERSIONS,
+    rules: [...ALL_RULES.filter((r) => r !== 'age-validity'), 'reiseausweis'],
+    limits: { ...OTHER_LIMITS, senderPrefixes: ['azr'] },
+  },
+  {
+    id: 'UB',
+    produktart: 'UB',
+    versions: VERSIONS,
+    // No photo or fingerprints on the eID card for EU citizens (TR-03123-2 Table 6).
+    rules: ALL_RULES.filter((r) => r !== 'age-validity' && r !== 'biometrics-present'),
+    limits: { ...OTHER_LIMITS, senderPrefixes: ['eid'], eidDocument: true },
   },
 ];
 
+/** The first profile for the message's Produktart and XhD version (any message type). */
 export function selectProfile(
-  message: BestellungDokument,
+  message: Pick<XhdMessage, 'kopf' | 'version'>,
   profiles: readonly XhdProfile[] = DEFAULT_PROFILES,
 ): XhdProfile | undefined {
   return profiles.find(

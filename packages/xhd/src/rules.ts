@@ -1,4 +1,5 @@
 import { inspectImage } from './binary.js';
+import { NACHRICHT_AUTOR } from './codes.js';
 import {
   createIssue,
   type IssueParams,
@@ -6,8 +7,21 @@ import {
   type XhdIssue,
   type XhdIssueCode,
 } from './issues.js';
-import type { Antrag, BestellungDokument, Fehlerinformation } from './model.js';
-import type { XhdProfile, XhdRuleId } from './profiles.js';
+import type {
+  Antrag,
+  BestellungDokument,
+  BestellungSeriennummern,
+  Fehlerinformation,
+  Rueckmeldung,
+  XhdMessage,
+} from './model.js';
+import {
+  DEFAULT_MESSAGE_RULES,
+  type XhdFollowUpMessage,
+  type XhdMessageRuleId,
+  type XhdProfile,
+  type XhdRuleId,
+} from './profiles.js';
 
 interface RuleContext {
   readonly message: BestellungDokument;
@@ -95,11 +109,12 @@ const RULES: Readonly<Record<XhdRuleId, (ctx: RuleContext) => void>> = {
   'sender-id': (ctx) => {
     const value = ctx.message.kopf.senderkennung;
     const [prefix, id] = value.split(':');
+    // Ausländerbehörden: `azr:` + the 6-digit AZR key (TR-03132 § 5.3.2).
     const ok =
       prefix !== undefined &&
       id !== undefined &&
       ctx.profile.limits.senderPrefixes.includes(prefix) &&
-      /^(\d{8}_\d{2}|\d{9}_\d{2}|\d{8,9}|AA_\d{8})$/.test(id);
+      (/^(\d{8}_\d{2}|\d{9}_\d{2}|\d{8,9}|AA_\d{8})$/.test(id) || (prefix === 'azr' && /^\d{6}$/.test(id)));
     if (!ok) {
       ctx.report('SENDER_ID_INVALID', `${KOPF}/xhd:Senderkennung`, {
         value,
@@ -291,6 +306,49 @@ const RULES: Readonly<Record<XhdRuleId, (ctx: RuleContext) => void>> = {
       });
     });
   },
+  'eid-nutzung': (ctx) => {
+    const minAge = ctx.profile.limits.eidMinAge;
+    if (minAge === undefined) return;
+    forEachAntrag(ctx, (a, i) => {
+      if (!('nutzungElektronischeId' in a) || a.nutzungElektronischeId !== true) return;
+      const from = parseDate(a.dokumentendaten.gueltigVon);
+      const birth = parseBirthDate(a.personendaten.geburtsdatum);
+      if (from === undefined || birth === undefined || birth.getTime() >= from.getTime()) return;
+      const age = yearsBetween(birth, from);
+      if (age < minAge) {
+        ctx.report('EID_UNDER_AGE', `${antragPath(i)}/xhd:ElektronischeID/xhd:NutzungElektronischeID`, {
+          age,
+          min: minAge,
+        });
+      }
+    });
+  },
+  'wohnort-id': (ctx) => {
+    forEachAntrag(ctx, (a, i) => {
+      if ('pinLieferadresse' in a && a.wohnortId === undefined) {
+        ctx.report('WOHNORT_ID_MISSING', `${antragPath(i)}/xhd:ElektronischeID`);
+      }
+    });
+  },
+  reiseausweis: (ctx) => {
+    forEachAntrag(ctx, (a, i) => {
+      if (a.typ !== 'Reiseausweis' || a.reiseausweisArt === 'RA') return;
+      const o = a.optionaleEintragungen;
+      const path = `${antragPath(i)}/xhd:optionaleEintragungen/xhd:laenderangaben`;
+      if (o?.gueltigFuerAlle !== undefined) {
+        ctx.report('TRAVEL_DOCUMENT_ENTRY_NOT_ALLOWED', `${path}/xhd:gueltigfueralle`, {
+          field: 'gueltigfueralle',
+          art: a.reiseausweisArt,
+        });
+      }
+      if ((o?.landAusnahme ?? []).length > 0) {
+        ctx.report('TRAVEL_DOCUMENT_ENTRY_NOT_ALLOWED', `${path}/xhd:land_ausnahme[1]`, {
+          field: 'land_ausnahme',
+          art: a.reiseausweisArt,
+        });
+      }
+    });
+  },
   dienstinfo: (ctx) => {
     forEachAntrag(ctx, (a, i) => {
       if (a.typ !== 'Pass') return;
@@ -351,5 +409,361 @@ export function checkRules(
     report: (code, path, params = {}) => issues.push(createIssue(code, path, params, messages)),
   };
   for (const id of profile.rules) RULES[id](ctx);
+  return issues;
+}
+
+// ---- Messages other than the order (TR-03123-3 § 2.4–2.8, field rules of TR-03123-2 § 4) ----
+
+type FollowUp = Exclude<XhdMessage, BestellungDokument | Fehlerinformation>;
+
+interface MessageRuleContext {
+  readonly message: FollowUp;
+  readonly profile: XhdProfile;
+  readonly root: string;
+  report(code: XhdIssueCode, path: string, params?: IssueParams): void;
+}
+
+/** The answer lists of a message: element name and entries (AntragsID first in each). */
+function entries(message: FollowUp): { name: string; items: readonly { antragsId: string }[] } | undefined {
+  switch (message.nachricht) {
+    case 'Auftragsinformation':
+      return { name: 'Auftragsinformationen', items: message.auftragsinformationen };
+    case 'Quittierung':
+      return { name: 'Quittierungen', items: message.quittierungen };
+    case 'Reklamationsinformation':
+      return { name: 'Reklamationsinformationen', items: message.reklamationsinformationen };
+    case 'Lieferinformation':
+      return { name: 'Lieferinformationen', items: message.lieferinformationen };
+    default:
+      return undefined;
+  }
+}
+
+const itemPath = (ctx: MessageRuleContext, name: string, index: number) =>
+  `${ctx.root}/xhd:Nutzdaten/xhd:${name}[${index + 1}]`;
+
+/** DVDV authority IDs (TR-03132 § 5.3.2): AGS + `_` + 2 digits, `AA_` + 8 digits, for `azr` the 6-digit AZR key. */
+const AUTHORITY_ID = /^(\d{8}_\d{2}|\d{9}_\d{2}|\d{8,9}|AA_\d{8}|\d{6})$/;
+const PRODUCER_ID = /^[A-Za-z0-9_]+$/;
+
+function keyMatches(value: string, prefixes: readonly string[], id: RegExp): boolean {
+  const [prefix, rest, ...more] = value.split(':');
+  return (
+    prefix !== undefined &&
+    rest !== undefined &&
+    more.length === 0 &&
+    prefixes.includes(prefix) &&
+    id.test(rest)
+  );
+}
+
+/** Longest values TR-03123-2 § 3.4 and § 4 allow (characters). */
+const MAX = { nachrichtenId: 40, antragsId: 40, fehlerbeschreibungAuftrag: 80, sperrkennwort: 40 } as const;
+
+const MESSAGE_RULES: Readonly<Record<XhdMessageRuleId, (ctx: MessageRuleContext) => void>> = {
+  version: (ctx) => {
+    const { kopf, version } = ctx.message;
+    if (kopf.versionXhd !== version) {
+      ctx.report('VERSION_MISMATCH', `${ctx.root}/xhd:Nachrichtenkopf/xhd:Version_XhD`, {
+        actual: kopf.versionXhd,
+        expected: version,
+      });
+    }
+  },
+  'partner-ids': (ctx) => {
+    const { kopf } = ctx.message;
+    const authority = ctx.profile.limits.senderPrefixes;
+    const producer = ctx.profile.limits.producerPrefixes ?? ['dbs'];
+    const fromProducer = NACHRICHT_AUTOR[ctx.message.nachricht] === 'Dokumentenhersteller';
+    const [senderPrefixes, senderId, recipientPrefixes, recipientId] = fromProducer
+      ? [producer, PRODUCER_ID, authority, AUTHORITY_ID]
+      : [authority, AUTHORITY_ID, producer, PRODUCER_ID];
+    const head = `${ctx.root}/xhd:Nachrichtenkopf`;
+    if (!keyMatches(kopf.senderkennung, senderPrefixes, senderId)) {
+      ctx.report('SENDER_ID_INVALID', `${head}/xhd:Senderkennung`, {
+        value: kopf.senderkennung,
+        prefixes: senderPrefixes.join('/'),
+      });
+    }
+    if (!keyMatches(kopf.empfaengerkennung, recipientPrefixes, recipientId)) {
+      ctx.report('RECIPIENT_ID_INVALID', `${head}/xhd:Empfaengerkennung`, {
+        value: kopf.empfaengerkennung,
+        prefixes: recipientPrefixes.join('/'),
+      });
+    }
+  },
+  'antrags-ids': (ctx) => {
+    const list = entries(ctx.message);
+    if (list === undefined) return;
+    const seen = new Set<string>();
+    list.items.forEach((item, i) => {
+      if (seen.has(item.antragsId)) {
+        ctx.report('ANTRAGS_ID_DUPLICATE', `${itemPath(ctx, list.name, i)}/xhd:AntragsID`, {
+          antragsId: item.antragsId,
+        });
+      }
+      seen.add(item.antragsId);
+    });
+  },
+  rueckmeldungen: (ctx) => {
+    const list = entries(ctx.message);
+    if (list === undefined || ctx.message.nachricht === 'Lieferinformation') return;
+    (list.items as readonly Rueckmeldung[]).forEach((r, i) => {
+      const path = itemPath(ctx, list.name, i);
+      if (!r.status && r.fehlerbeschreibungen.length === 0) {
+        ctx.report('STATUS_DESCRIPTION_MISSING', `${path}/xhd:Status`, { antragsId: r.antragsId });
+      }
+      if (r.status && r.fehlerbeschreibungen.length > 0) {
+        ctx.report('STATUS_DESCRIPTION_NOT_ALLOWED', `${path}/xhd:Fehlerbeschreibungen[1]`, {
+          antragsId: r.antragsId,
+        });
+      }
+      r.fehlerbeschreibungen.forEach((f, j) => {
+        if (!Number.isInteger(f.fehlernummer) || f.fehlernummer < 0 || f.fehlernummer > 999_999) {
+          ctx.report('ERROR_NUMBER_INVALID', `${path}/xhd:Fehlerbeschreibungen[${j + 1}]/xhd:Fehlernummer`, {
+            value: f.fehlernummer,
+          });
+        }
+      });
+    });
+  },
+  'field-lengths': (ctx) => {
+    const long = (value: string, max: number, field: string, path: string) => {
+      if ([...value].length > max)
+        ctx.report('TEXT_TOO_LONG', path, { field, length: [...value].length, max });
+    };
+    long(
+      ctx.message.kopf.nachrichtenId,
+      MAX.nachrichtenId,
+      'NachrichtenID',
+      `${ctx.root}/xhd:Nachrichtenkopf/xhd:NachrichtenID`,
+    );
+    const list = entries(ctx.message);
+    if (list === undefined) return;
+    list.items.forEach((item, i) => {
+      const path = itemPath(ctx, list.name, i);
+      long(item.antragsId, MAX.antragsId, 'AntragsID', `${path}/xhd:AntragsID`);
+      if (ctx.message.nachricht === 'Auftragsinformation') {
+        (item as Rueckmeldung).fehlerbeschreibungen.forEach((f, j) => {
+          long(
+            f.fehlerbeschreibung,
+            MAX.fehlerbeschreibungAuftrag,
+            'Fehlerbeschreibung',
+            `${path}/xhd:Fehlerbeschreibungen[${j + 1}]/xhd:Fehlerbeschreibung`,
+          );
+        });
+      }
+      const kennwort = (item as { sperrkennwort?: string }).sperrkennwort;
+      if (kennwort !== undefined)
+        long(kennwort, MAX.sperrkennwort, 'Sperrkennwort', `${path}/xhd:Sperrkennwort`);
+    });
+  },
+  'lieferung-eid': (ctx) => {
+    if (ctx.message.nachricht !== 'Lieferinformation') return;
+    const eid = ctx.profile.limits.eidDocument === true;
+    const produktart = ctx.message.kopf.produktart;
+    ctx.message.lieferinformationen.forEach((l, i) => {
+      if (l.typ !== 'Dokument') return;
+      const path = itemPath(ctx, 'Lieferinformationen', i);
+      if (eid) {
+        if (!l.quittierungErforderlich) {
+          ctx.report('QUITTIERUNG_REQUIRED', `${path}/xhd:QuittierungErforderlich`, { produktart });
+        }
+        if (l.sperrkennwort === undefined) {
+          ctx.report('SPERRKENNWORT_MISSING', `${path}/xhd:Sperrkennwort`, {
+            field: 'Sperrkennwort',
+            produktart,
+          });
+        }
+        if (l.sperrsumme === undefined) {
+          ctx.report('SPERRKENNWORT_MISSING', `${path}/xhd:Sperrsumme`, { field: 'Sperrsumme', produktart });
+        }
+      } else {
+        if (l.sperrkennwort !== undefined) {
+          ctx.report('SPERRKENNWORT_NOT_ALLOWED', `${path}/xhd:Sperrkennwort`, {
+            field: 'Sperrkennwort',
+            produktart,
+          });
+        }
+        if (l.sperrsumme !== undefined) {
+          ctx.report('SPERRKENNWORT_NOT_ALLOWED', `${path}/xhd:Sperrsumme`, {
+            field: 'Sperrsumme',
+            produktart,
+          });
+        }
+      }
+    });
+  },
+  'seriennummern-liste': (ctx) => {
+    if (ctx.message.nachricht !== 'Lieferinformation') return;
+    ctx.message.lieferinformationen.forEach((l, i) => {
+      if (l.typ !== 'Seriennummern') return;
+      const path = `${itemPath(ctx, 'Lieferinformationen', i)}/xhd:Seriennummern`;
+      l.seriennummern.forEach((value, j) => {
+        if (!/^[CFGHJKLMNPRTVWXYZ0-9]{5}$/.test(value)) {
+          ctx.report('SERIAL_LIST_INVALID', path, { position: j + 1, value: value.slice(0, 20) });
+        }
+      });
+    });
+  },
+  'seriennummern-bestellung': (ctx) => {
+    if (ctx.message.nachricht !== 'BestellungSeriennummern') return;
+    const m: BestellungSeriennummern = ctx.message;
+    const base = `${ctx.root}/xhd:Nutzdaten`;
+    if (!BKZ.test(m.bkz)) ctx.report('BKZ_INVALID', `${base}/xhd:BKZ`, { value: m.bkz });
+    if (!Number.isInteger(m.anzahl) || m.anzahl < 1 || m.anzahl > 100_000) {
+      ctx.report('SERIAL_COUNT_INVALID', `${base}/xhd:Anzahl`, { value: m.anzahl, min: 1, max: 100_000 });
+    }
+  },
+  infoblatt: (ctx) => {
+    if (ctx.message.nachricht !== 'Reklamationsinformation') return;
+    ctx.message.reklamationsinformationen.forEach((r, i) => {
+      const b = r.infoblatt;
+      if (b === undefined) return;
+      const pdf = b.length >= 5 && String.fromCharCode(...b.subarray(0, 5)) === '%PDF-';
+      if (!pdf)
+        ctx.report('INFOBLATT_NOT_PDF', `${itemPath(ctx, 'Reklamationsinformationen', i)}/xhd:Infoblatt`);
+    });
+  },
+};
+
+/**
+ * Runs the rules of a profile on a message other than `BestellungDokument` / `Fehlerinformation`: the ids in
+ * `profile.messageRules[nachricht]`, or `DEFAULT_MESSAGE_RULES[nachricht]` when the profile does not list them.
+ */
+export function checkMessage(
+  message: FollowUp,
+  profile: XhdProfile,
+  messages: Partial<MessageCatalogue> = {},
+): XhdIssue[] {
+  const issues: XhdIssue[] = [];
+  const nachricht: XhdFollowUpMessage = message.nachricht;
+  const ctx: MessageRuleContext = {
+    message,
+    profile,
+    root: `/xhd:${nachricht}`,
+    report: (code, path, params = {}) => issues.push(createIssue(code, path, params, messages)),
+  };
+  for (const id of profile.messageRules?.[nachricht] ?? DEFAULT_MESSAGE_RULES[nachricht])
+    MESSAGE_RULES[id](ctx);
+  return issues;
+}
+
+/** Which message answers which (TR-03104 process, TR-03123-3 § 2). */
+const REPLIES: Readonly<Partial<Record<XhdMessage['nachricht'], readonly XhdMessage['nachricht'][]>>> = {
+  BestellungDokument: [
+    'Auftragsinformation',
+    'Lieferinformation',
+    'Reklamationsinformation',
+    'Fehlerinformation',
+  ],
+  BestellungSeriennummern: ['Lieferinformation', 'Fehlerinformation'],
+  Lieferinformation: ['Quittierung', 'Fehlerinformation'],
+  Auftragsinformation: ['Fehlerinformation'],
+  Reklamationsinformation: ['Fehlerinformation'],
+  Quittierung: ['Fehlerinformation'],
+};
+
+function requestIds(request: XhdMessage): string[] | undefined {
+  switch (request.nachricht) {
+    case 'BestellungDokument':
+      return request.antraege.map((a) => a.antragsId);
+    case 'Lieferinformation':
+      return request.lieferinformationen.map((l) => l.antragsId);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Checks an answer against the message it answers (both parsed): it is a possible answer (Auftragsinformation to
+ * an order, Quittierung to a Lieferinformation, …), Bestellnummer and Produktart are the same, sender and recipient
+ * are swapped, the order's Verfahrensschluessel is sent back (TR-03123-3 § 3.1.2), and the AntragsIDs refer to the
+ * request – an Auftragsinformation answers every application of the order, a Quittierung every delivery that asked
+ * for one. A Lieferinformation of serial numbers delivers no more than were ordered.
+ */
+export function checkReply(
+  reply: XhdMessage,
+  request: XhdMessage,
+  messages: Partial<MessageCatalogue> = {},
+): XhdIssue[] {
+  const issues: XhdIssue[] = [];
+  const root = `/xhd:${reply.nachricht}`;
+  const head = `${root}/xhd:Nachrichtenkopf`;
+  const report = (code: XhdIssueCode, path: string, params: IssueParams = {}) =>
+    issues.push(createIssue(code, path, params, messages));
+  if (!(REPLIES[request.nachricht] ?? []).includes(reply.nachricht)) {
+    report('REPLY_UNEXPECTED', root, { reply: reply.nachricht, request: request.nachricht });
+    return issues;
+  }
+  const a = reply.kopf;
+  const q = request.kopf;
+  if (a.bestellnummer !== q.bestellnummer) {
+    report('REPLY_BESTELLNUMMER_MISMATCH', `${head}/xhd:Bestellnummer`, {
+      actual: a.bestellnummer,
+      expected: q.bestellnummer,
+    });
+  }
+  if (a.produktart !== q.produktart) {
+    report('REPLY_PRODUKTART_MISMATCH', `${head}/xhd:Produktart`, {
+      actual: a.produktart,
+      expected: q.produktart,
+    });
+  }
+  if (a.senderkennung !== q.empfaengerkennung) {
+    report('REPLY_PARTNER_MISMATCH', `${head}/xhd:Senderkennung`, {
+      field: 'Senderkennung',
+      actual: a.senderkennung,
+      expected: q.empfaengerkennung,
+    });
+  }
+  if (a.empfaengerkennung !== q.senderkennung) {
+    report('REPLY_PARTNER_MISMATCH', `${head}/xhd:Empfaengerkennung`, {
+      field: 'Empfaengerkennung',
+      actual: a.empfaengerkennung,
+      expected: q.senderkennung,
+    });
+  }
+  if (q.verfahrensschluessel !== undefined && a.verfahrensschluessel !== q.verfahrensschluessel) {
+    report('REPLY_VERFAHRENSSCHLUESSEL_MISMATCH', `${head}/xhd:Verfahrensschluessel`, {
+      actual: a.verfahrensschluessel ?? '–',
+      expected: q.verfahrensschluessel,
+    });
+  }
+  if (reply.nachricht === 'Fehlerinformation' || reply.nachricht === 'BestellungDokument') return issues;
+  const list = entries(reply);
+  const known = requestIds(request);
+  if (list !== undefined && known !== undefined) {
+    const answered = new Set<string>();
+    list.items.forEach((item, i) => {
+      answered.add(item.antragsId);
+      if (!known.includes(item.antragsId)) {
+        report('REPLY_ANTRAG_UNKNOWN', `${root}/xhd:Nutzdaten/xhd:${list.name}[${i + 1}]/xhd:AntragsID`, {
+          antragsId: item.antragsId,
+        });
+      }
+    });
+    const mustAnswer =
+      reply.nachricht === 'Auftragsinformation'
+        ? known
+        : reply.nachricht === 'Quittierung' && request.nachricht === 'Lieferinformation'
+          ? request.lieferinformationen.filter((l) => l.quittierungErforderlich).map((l) => l.antragsId)
+          : [];
+    for (const id of mustAnswer) {
+      if (!answered.has(id)) report('REPLY_ANTRAG_UNANSWERED', `${root}/xhd:Nutzdaten`, { antragsId: id });
+    }
+  }
+  if (reply.nachricht === 'Lieferinformation' && request.nachricht === 'BestellungSeriennummern') {
+    const delivered = reply.lieferinformationen.reduce(
+      (sum, l) => sum + (l.typ === 'Seriennummern' ? l.seriennummern.length : 0),
+      0,
+    );
+    if (delivered > request.anzahl) {
+      report('REPLY_SERIAL_COUNT_EXCEEDED', `${root}/xhd:Nutzdaten`, {
+        actual: delivered,
+        expected: request.anzahl,
+      });
+    }
+  }
   return issues;
 }

@@ -7,9 +7,12 @@ import type {
   Behoerdenadresse,
   Biometrie,
   Druckzeile,
+  ElektronischeIdDaten,
+  Fehlerbeschreibung,
   Fehlerinformation,
   Nachrichtenkopf,
   Personendaten,
+  Rueckmeldung,
   XhdMessage,
 } from './model.js';
 
@@ -49,15 +52,19 @@ class Writer {
   }
 }
 
-function druck(w: Writer, zeilen: readonly Druckzeile[]): void {
-  w.open('Druckrepraesentation');
-  for (const zeile of zeilen) {
+function zeilen(w: Writer, list: readonly Druckzeile[]): void {
+  for (const zeile of list) {
     w.open('Zeile');
     w.leaf('Nummer', zeile.nummer);
     w.leaf('content', zeile.content);
     w.leaf('Typ', zeile.typ);
     w.close('Zeile');
   }
+}
+
+function druck(w: Writer, list: readonly Druckzeile[]): void {
+  w.open('Druckrepraesentation');
+  zeilen(w, list);
   w.close('Druckrepraesentation');
 }
 
@@ -141,10 +148,28 @@ function biometrie(w: Writer, b: Biometrie): void {
   w.close('BiometrischeMerkmale');
 }
 
-const ANTRAG_TYPES = {
+const ANTRAG_TYPES: Readonly<Record<Antrag['typ'], string>> = {
   Pass: 'AntragsdatensatzPassType',
   Personalausweis: 'AntragsdatensatzPersonalausweisType',
+  Aufenthaltstitel: 'AntragsdatensatzAufenthaltstitelType',
+  Reiseausweis: 'AntragsdatensatzReiseausweisType',
+  EIDKarteUB: 'AntragsdatensatzEIDKarteUBType',
 };
+
+function elektronischeId(w: Writer, a: ElektronischeIdDaten): void {
+  w.open('ElektronischeID');
+  w.leaf('NutzungElektronischeID', a.nutzungElektronischeId);
+  w.open('PINDaten');
+  w.open('Lieferadresse');
+  druck(w, a.pinLieferadresse.druckrepraesentation);
+  if (a.pinLieferadresse.anschrift !== undefined) anschrift(w, 'Anschrift', a.pinLieferadresse.anschrift);
+  w.close('Lieferadresse');
+  w.leaf('Ruecksendeadresse', a.pinRuecksendeadresse);
+  w.close('PINDaten');
+  w.leaf('WohnortID', a.wohnortId);
+  w.leaf('Versand_PIN_Brief', a.versandPinBrief);
+  w.close('ElektronischeID');
+}
 
 function antrag(w: Writer, a: Antrag): void {
   w.open('Antrag', ` xsi:type="xhd:${ANTRAG_TYPES[a.typ]}"`);
@@ -169,28 +194,63 @@ function antrag(w: Writer, a: Antrag): void {
     w.leaf('content', toBase64(a.unterschrift.daten));
     w.close('Unterschrift');
   }
-  if (a.typ === 'Pass') {
-    w.leaf('Passart', a.passart);
-    if (a.dienstinfo !== undefined) {
-      w.open('Dienstinfo');
-      w.leaf('Dienstbezeichnung', a.dienstinfo.dienstbezeichnung);
-      w.leaf('Dienstort', a.dienstinfo.dienstort);
-      w.leaf('Passaktennummer', a.dienstinfo.passaktennummer);
-      w.close('Dienstinfo');
+  switch (a.typ) {
+    case 'Pass':
+      w.leaf('Passart', a.passart);
+      if (a.dienstinfo !== undefined) {
+        w.open('Dienstinfo');
+        w.leaf('Dienstbezeichnung', a.dienstinfo.dienstbezeichnung);
+        w.leaf('Dienstort', a.dienstinfo.dienstort);
+        w.leaf('Passaktennummer', a.dienstinfo.passaktennummer);
+        w.close('Dienstinfo');
+      }
+      w.leaf('ExtraSeiten', a.extraSeiten);
+      break;
+    case 'Reiseausweis': {
+      w.leaf('ReiseausweisArt', a.reiseausweisArt);
+      w.leaf('Selbsterklaerung', a.selbsterklaerung);
+      const o = a.optionaleEintragungen;
+      if (o !== undefined) {
+        w.open('optionaleEintragungen');
+        const laender =
+          (o.land ?? []).length > 0 || o.gueltigFuerAlle !== undefined || (o.landAusnahme ?? []).length > 0;
+        if (laender) {
+          w.open('laenderangaben');
+          for (const land of o.land ?? []) w.leaf('land', land);
+          w.leaf('gueltigfueralle', o.gueltigFuerAlle);
+          for (const land of o.landAusnahme ?? []) w.leaf('land_ausnahme', land);
+          w.close('laenderangaben');
+        }
+        if (o.unterlagen !== undefined) {
+          w.open('unterlagen');
+          zeilen(w, o.unterlagen);
+          w.close('unterlagen');
+        }
+        for (const text of o.optionaltext ?? []) w.leaf('optionaltext', text);
+        w.close('optionaleEintragungen');
+      }
+      break;
     }
-    w.leaf('ExtraSeiten', a.extraSeiten);
-  } else {
-    w.open('ElektronischeID');
-    w.open('PINDaten');
-    w.open('Lieferadresse');
-    druck(w, a.pinLieferadresse.druckrepraesentation);
-    if (a.pinLieferadresse.anschrift !== undefined) anschrift(w, 'Anschrift', a.pinLieferadresse.anschrift);
-    w.close('Lieferadresse');
-    w.leaf('Ruecksendeadresse', a.pinRuecksendeadresse);
-    w.close('PINDaten');
-    w.leaf('WohnortID', a.wohnortId);
-    w.leaf('Versand_PIN_Brief', a.versandPinBrief);
-    w.close('ElektronischeID');
+    case 'Aufenthaltstitel': {
+      elektronischeId(w, a);
+      const t = a.aufenthaltstiteldaten;
+      w.open('Aufenthaltstiteldaten');
+      w.leaf('Aufenthaltstitelart', t.aufenthaltstitelart);
+      w.leaf('Nebenbestimmungen1', t.nebenbestimmungen1);
+      w.leaf('Nebenbestimmungen2', t.nebenbestimmungen2);
+      w.open('AnmerkungenRechtsgrundlagenUndPassdokument');
+      druck(w, t.anmerkungenRechtsgrundlagenUndPassdokument);
+      w.close('AnmerkungenRechtsgrundlagenUndPassdokument');
+      if (t.anmerkungenErwerbstaetigkeit !== undefined) {
+        w.open('AnmerkungenErwerbstaetigkeit');
+        druck(w, t.anmerkungenErwerbstaetigkeit);
+        w.close('AnmerkungenErwerbstaetigkeit');
+      }
+      w.close('Aufenthaltstiteldaten');
+      break;
+    }
+    default:
+      elektronischeId(w, a);
   }
   w.close('Antrag');
 }
@@ -245,9 +305,97 @@ function fehlerinformation(message: Fehlerinformation): string {
   return w.toString();
 }
 
+function fehlerbeschreibungen(w: Writer, name: string, items: readonly Fehlerbeschreibung[]): void {
+  for (const f of items) {
+    w.open(name);
+    w.leaf('Fehlernummer', f.fehlernummer);
+    w.leaf('Fehlerbeschreibung', f.fehlerbeschreibung);
+    w.close(name);
+  }
+}
+
+function rueckmeldung(w: Writer, r: Rueckmeldung): void {
+  w.leaf('AntragsID', r.antragsId);
+  w.leaf('Status', r.status);
+  fehlerbeschreibungen(w, 'Fehlerbeschreibungen', r.fehlerbeschreibungen);
+}
+
+/** The frame every message shares: root with namespace, header, `Nutzdaten` (written by `body`), `xhd:any`. */
+function frame(
+  message: Exclude<XhdMessage, { nachricht: 'BestellungDokument' | 'Fehlerinformation' }>,
+  xsi: boolean,
+  body: (w: Writer) => void,
+): string {
+  const w = new Writer();
+  const ns = ` xmlns:xhd="${xhdNamespace(message.version)}"${xsi ? ` xmlns:xsi="${XSI_NAMESPACE}"` : ''}`;
+  w.open(message.nachricht, ns);
+  kopf(w, message.kopf);
+  w.open('Nutzdaten');
+  body(w);
+  w.close('Nutzdaten');
+  writeAny(w, message.nachricht, message.any);
+  w.close(message.nachricht);
+  return w.toString();
+}
+
+function other(
+  message: Exclude<XhdMessage, { nachricht: 'BestellungDokument' | 'Fehlerinformation' }>,
+): string {
+  switch (message.nachricht) {
+    case 'Auftragsinformation':
+    case 'Quittierung': {
+      const [name, items] =
+        message.nachricht === 'Auftragsinformation'
+          ? ['Auftragsinformationen', message.auftragsinformationen]
+          : ['Quittierungen', message.quittierungen];
+      return frame(message, false, (w) => {
+        for (const r of items) {
+          w.open(name);
+          rueckmeldung(w, r);
+          w.close(name);
+        }
+      });
+    }
+    case 'Reklamationsinformation':
+      return frame(message, false, (w) => {
+        for (const r of message.reklamationsinformationen) {
+          w.open('Reklamationsinformationen');
+          rueckmeldung(w, r);
+          w.leaf('RuecksendungAnBehoerde', r.ruecksendungAnBehoerde);
+          w.leaf('KostenUebernahmeHersteller', r.kostenUebernahmeHersteller);
+          if (r.infoblatt !== undefined) w.leaf('Infoblatt', toBase64(r.infoblatt));
+          w.close('Reklamationsinformationen');
+        }
+      });
+    case 'Lieferinformation':
+      return frame(message, true, (w) => {
+        for (const l of message.lieferinformationen) {
+          const type =
+            l.typ === 'Dokument' ? 'LieferinformationDokumentType' : 'LieferinformationSeriennummerType';
+          w.open('Lieferinformationen', ` xsi:type="xhd:${type}"`);
+          w.leaf('AntragsID', l.antragsId);
+          w.leaf('QuittierungErforderlich', l.quittierungErforderlich);
+          if (l.typ === 'Dokument') {
+            w.leaf('Sperrkennwort', l.sperrkennwort);
+            w.leaf('Sperrsumme', l.sperrsumme);
+          } else {
+            w.leaf('Seriennummern', toBase64(new TextEncoder().encode(l.seriennummern.join(';'))));
+          }
+          w.close('Lieferinformationen');
+        }
+      });
+    case 'BestellungSeriennummern':
+      return frame(message, false, (w) => {
+        w.leaf('BKZ', message.bkz);
+        w.leaf('Anzahl', message.anzahl);
+      });
+  }
+}
+
 /** Serialises a message to XML: deterministic (same model → same bytes), UTF-8, one element per line. */
 export function serializeXhd(message: XhdMessage): string {
   if (message.nachricht === 'Fehlerinformation') return fehlerinformation(message);
+  if (message.nachricht !== 'BestellungDokument') return other(message);
   const w = new Writer();
   w.open('BestellungDokument', ` xmlns:xhd="${xhdNamespace(message.version)}" xmlns:xsi="${XSI_NAMESPACE}"`);
   kopf(w, message.kopf);

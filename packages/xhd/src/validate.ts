@@ -1,13 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Element as XmlElement } from '@xmldom/xmldom';
 import { XhdError } from './errors.js';
 import { createIssue, type MessageCatalogue, type XhdIssue, type XhdIssueCode } from './issues.js';
+import { scanWellFormed } from './lightdom.js';
 import type { XhdMessage } from './model.js';
-import { type ParseOptions, parseDom, parseRoot } from './parse.js';
+import {
+  assertSafeXml,
+  DEFAULT_MAX_ELEMENTS,
+  type DomElement,
+  type ParseOptions,
+  parseDom,
+  parseRoot,
+  tooManyElements,
+} from './parse.js';
 import { DEFAULT_PROFILES, selectProfile, type XhdProfile } from './profiles.js';
-import { checkFehlerinformation, checkRules } from './rules.js';
-import { runXsd, type XhdSchemaSet } from './xsd.js';
+import { checkFehlerinformation, checkMessage, checkRules } from './rules.js';
+import { type ParsedForXsd, parseForXsd, runXsd, type XhdSchemaSet, type XsdFinding } from './xsd.js';
 
 export interface ValidateOptions extends ParseOptions {
   /** XSD set to validate against; defaults to the package's own model of XhD 1.7 (schemas/). */
@@ -24,7 +32,7 @@ export interface XhdValidationResult {
   readonly issues: readonly XhdIssue[];
   /** The parsed message when the structure could be read; branch on `message.nachricht`. */
   readonly message?: XhdMessage;
-  /** The profile whose rules ran (`BestellungDokument` only). */
+  /** The profile whose rules ran (every message but the `Fehlerinformation`). */
   readonly profile?: string;
 }
 
@@ -49,10 +57,10 @@ export function loadDefaultSchemas(): XhdSchemaSet {
   return defaultSchemas;
 }
 
-function lineIndex(root: XmlElement): Map<number, string> {
+function lineIndex(root: DomElement): Map<number, string> {
   const map = new Map<number, string>();
-  const visit = (element: XmlElement, path: string): void => {
-    const line = (element as unknown as { lineNumber?: number }).lineNumber;
+  const visit = (element: DomElement, path: string): void => {
+    const line = element.lineNumber;
     if (line !== undefined && !map.has(line)) map.set(line, path);
     const counts = new Map<string, number>();
     const totals = new Map<string, number>();
@@ -61,7 +69,7 @@ function lineIndex(root: XmlElement): Map<number, string> {
     }
     for (let n = element.firstChild; n !== null; n = n.nextSibling) {
       if (n.nodeType !== 1) continue;
-      const child = n as XmlElement;
+      const child = n as DomElement;
       const position = (counts.get(child.nodeName) ?? 0) + 1;
       counts.set(child.nodeName, position);
       const name = `xhd:${child.localName}`;
@@ -76,6 +84,7 @@ const ERROR_TO_ISSUE: Readonly<Record<string, XhdIssueCode>> = {
   XHD_INPUT_TOO_LARGE: 'INPUT_TOO_LARGE',
   XHD_DOCTYPE_FORBIDDEN: 'DOCTYPE_FORBIDDEN',
   XHD_XML_MALFORMED: 'XML_MALFORMED',
+  XHD_NUTZDATEN_ENCRYPTED: 'NUTZDATEN_ENCRYPTED',
 };
 
 function issueFromError(error: XhdError, messages: Partial<MessageCatalogue>): XhdIssue {
@@ -93,24 +102,66 @@ export async function validateSchema(
   xml: string,
   options: Pick<ValidateOptions, 'schemas' | 'messages' | 'maxBytes' | 'maxElements'> = {},
 ): Promise<XhdIssue[]> {
-  const messages = options.messages ?? {};
-  let root: XmlElement;
-  try {
-    root = parseDom(xml, options);
-  } catch (error) {
-    if (error instanceof XhdError) return [issueFromError(error, messages)];
-    throw error;
-  }
-  return schemaIssues(xml, root, options.schemas, messages);
+  const read = await readChecked(xml, options, true);
+  return 'refused' in read ? [read.refused] : read.schemaIssues;
 }
 
-async function schemaIssues(
+type Checked =
+  /** The input was refused before any structure could be read (size, DOCTYPE, not well-formed, …). */
+  { readonly refused: XhdIssue } | { readonly root: DomElement; readonly schemaIssues: XhdIssue[] };
+
+/**
+ * Reads `xml` into a DOM for the model reader and, with `schema`, validates it against the XSD set.
+ *
+ * Fast path: libxml2 parses the text once; when it accepts it, the XSD validates that document and the model
+ * reader gets the light tree of lightdom.ts, built from the same text without a second full parse. Whatever the
+ * light tree does not cover, and every document libxml2 refuses, takes the general path – xmldom first (its
+ * complaints become the issue), then `runXsd` – with exactly the results it always had.
+ */
+async function readChecked(
   xml: string,
-  root: XmlElement,
-  schemas: XhdSchemaSet | undefined,
+  options: Pick<ValidateOptions, 'schemas' | 'messages' | 'maxBytes' | 'maxElements'>,
+  schema: boolean,
+): Promise<Checked> {
+  const messages = options.messages ?? {};
+  let parsed: ParsedForXsd | undefined;
+  if (schema) {
+    try {
+      assertSafeXml(xml, options);
+    } catch (error) {
+      if (error instanceof XhdError) return { refused: issueFromError(error, messages) };
+      throw error;
+    }
+    parsed = await parseForXsd(xml);
+  }
+  try {
+    let root: DomElement;
+    try {
+      const scan =
+        parsed === undefined ? undefined : scanWellFormed(xml, options.maxElements ?? DEFAULT_MAX_ELEMENTS);
+      if (scan === undefined) root = parseDom(xml, options);
+      else if ('tooManyElements' in scan) throw tooManyElements(options.maxElements ?? DEFAULT_MAX_ELEMENTS);
+      else root = scan.root;
+    } catch (error) {
+      if (error instanceof XhdError) return { refused: issueFromError(error, messages) };
+      throw error;
+    }
+    if (!schema) return { root, schemaIssues: [] };
+    const findings =
+      parsed === undefined
+        ? await runXsd(xml, options.schemas ?? loadDefaultSchemas())
+        : parsed.validate(options.schemas ?? loadDefaultSchemas());
+    return { root, schemaIssues: schemaIssues(findings, root, messages) };
+  } finally {
+    parsed?.dispose();
+  }
+}
+
+function schemaIssues(
+  findings: readonly XsdFinding[],
+  root: DomElement,
   messages: Partial<MessageCatalogue>,
-): Promise<XhdIssue[]> {
-  const findings = await runXsd(xml, schemas ?? loadDefaultSchemas());
+): XhdIssue[] {
   if (findings.length === 0) return [];
   const lines = lineIndex(root);
   return findings.map((finding) =>
@@ -131,15 +182,10 @@ async function schemaIssues(
  */
 export async function validateXhd(xml: string, options: ValidateOptions = {}): Promise<XhdValidationResult> {
   const messages = options.messages ?? {};
-  const issues: XhdIssue[] = [];
-  let root: XmlElement;
-  try {
-    root = parseDom(xml, options);
-  } catch (error) {
-    if (error instanceof XhdError) return { valid: false, issues: [issueFromError(error, messages)] };
-    throw error;
-  }
-  if (options.schema !== false) issues.push(...(await schemaIssues(xml, root, options.schemas, messages)));
+  const read = await readChecked(xml, options, options.schema !== false);
+  if ('refused' in read) return { valid: false, issues: [read.refused] };
+  const { root } = read;
+  const issues: XhdIssue[] = [...read.schemaIssues];
   let message: XhdMessage;
   try {
     message = parseRoot(root);
@@ -157,13 +203,14 @@ export async function validateXhd(xml: string, options: ValidateOptions = {}): P
     issues.push(
       createIssue(
         'PROFILE_UNKNOWN',
-        '/xhd:BestellungDokument/xhd:Nachrichtenkopf/xhd:Produktart',
+        `/xhd:${message.nachricht}/xhd:Nachrichtenkopf/xhd:Produktart`,
         { produktart: message.kopf.produktart, version: message.version },
         messages,
       ),
     );
     return { valid: false, issues, message };
   }
-  issues.push(...checkRules(message, profile, messages));
+  if (message.nachricht === 'BestellungDokument') issues.push(...checkRules(message, profile, messages));
+  else issues.push(...checkMessage(message, profile, messages));
   return { valid: issues.length === 0, issues, message, profile: profile.id };
 }

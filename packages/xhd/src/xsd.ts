@@ -186,6 +186,56 @@ function validatorFor(lib: Libxml2, schemas: XhdSchemaSet): Validator {
   return entry.validator;
 }
 
+const DOCUMENT_OPTIONS = (lib: Libxml2): number =>
+  lib.ParseOption.XML_PARSE_NONET |
+  lib.ParseOption.XML_PARSE_NO_XXE |
+  lib.ParseOption.XML_PARSE_BIG_LINES |
+  lib.ParseOption.XML_PARSE_HUGE;
+
+function findingsOf(lib: Libxml2, validator: Validator, document: InstanceType<Libxml2['XmlDocument']>) {
+  try {
+    validator.validate(document);
+    return [];
+  } catch (cause) {
+    if (!(cause instanceof lib.XmlValidateError)) throw cause;
+    return cause.details
+      .filter((d) => d.level >= 2)
+      .map((d) => ({ message: `Schemas validity error : ${d.message.trim()}`, line: d.line }));
+  }
+}
+
+/** A message libxml2 has parsed (well-formed, namespaces included), ready to be validated; dispose it. */
+export interface ParsedForXsd {
+  /** `runXsd`'s findings for this document (compiles the set on first use, like `runXsd`). */
+  validate(schemas: XhdSchemaSet): XsdFinding[];
+  dispose(): void;
+}
+
+/**
+ * Parses `xml` with libxml2 for a later `validate`, so that one parse can serve both the XSD and (through
+ * lightdom.ts) the model. The text is handed over as UTF-8 bytes encoded once by Node (the byte-for-byte same
+ * encoding as libxml2-wasm's `fromString`, which copies character by character in JavaScript). Returns
+ * `undefined` when libxml2 refuses the document or the string is not well-formed UTF-16 (a lone surrogate):
+ * the caller then takes the general path, whose `runXsd` reports that exactly as before.
+ */
+export async function parseForXsd(xml: string): Promise<ParsedForXsd | undefined> {
+  const lib = await loadLibxml2();
+  if (!(xml as string & { isWellFormed(): boolean }).isWellFormed()) return undefined;
+  let document: InstanceType<Libxml2['XmlDocument']>;
+  try {
+    document = lib.XmlDocument.fromBuffer(Buffer.from(xml, 'utf8'), {
+      url: 'message.xml',
+      option: DOCUMENT_OPTIONS(lib),
+    });
+  } catch {
+    return undefined;
+  }
+  return {
+    validate: (schemas) => findingsOf(lib, validatorFor(lib, schemas), document),
+    dispose: () => document.dispose(),
+  };
+}
+
 /**
  * Validates `xml` against the schema set, compiling the set once and reusing the compiled validator on later
  * calls. Returns libxml2's errors on the document; throws `XhdError` `XHD_SCHEMA_INVALID` when the set itself
@@ -196,14 +246,7 @@ export async function runXsd(xml: string, schemas: XhdSchemaSet): Promise<XsdFin
   const validator = validatorFor(lib, schemas);
   let document: InstanceType<Libxml2['XmlDocument']>;
   try {
-    document = lib.XmlDocument.fromString(xml, {
-      url: 'message.xml',
-      option:
-        lib.ParseOption.XML_PARSE_NONET |
-        lib.ParseOption.XML_PARSE_NO_XXE |
-        lib.ParseOption.XML_PARSE_BIG_LINES |
-        lib.ParseOption.XML_PARSE_HUGE,
-    });
+    document = lib.XmlDocument.fromString(xml, { url: 'message.xml', option: DOCUMENT_OPTIONS(lib) });
   } catch (cause) {
     // The DOM parser accepted the text before we got here, so this is a libxml2 limit, not the caller's XML.
     const detail =
@@ -211,13 +254,7 @@ export async function runXsd(xml: string, schemas: XhdSchemaSet): Promise<XsdFin
     return [{ message: `libxml2 could not parse the document: ${detail}`, line: 0 }];
   }
   try {
-    validator.validate(document);
-    return [];
-  } catch (cause) {
-    if (!(cause instanceof lib.XmlValidateError)) throw cause;
-    return cause.details
-      .filter((d) => d.level >= 2)
-      .map((d) => ({ message: `Schemas validity error : ${d.message.trim()}`, line: d.line }));
+    return findingsOf(lib, validator, document);
   } finally {
     document.dispose();
   }

@@ -9,13 +9,15 @@ const packageRoot = join(import.meta.dirname, '..');
 const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
 
 describe('README examples', () => {
-  it.each(['examples/reisepass.ts', 'examples/osci-uebergabe.ts'])(
-    '%s appears in the README word for word',
-    (file) => {
-      const source = readFileSync(join(packageRoot, file), 'utf8');
-      expect(readme).toContain(`<!-- example: ${file} -->\n\`\`\`ts\n${source}\`\`\``);
-    },
-  );
+  it.each([
+    'examples/reisepass.ts',
+    'examples/osci-uebergabe.ts',
+    'examples/antworten.ts',
+    'examples/sicherheit.ts',
+  ])('%s appears in the README word for word', (file) => {
+    const source = readFileSync(join(packageRoot, file), 'utf8');
+    expect(readme).toContain(`<!-- example: ${file} -->\n\`\`\`ts\n${source}\`\`\``);
+  });
 
   it('builds a valid passport order and reports the low quality value', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/reisepass.ts'], {
@@ -40,6 +42,36 @@ describe('README examples', () => {
       'XHD_DATA: Autor ist die Passbehörde: true',
       'gültig: true, unverändert: true',
       'Antwort in XHD_DATA: SCHEMA_VIOLATION /xhd:BestellungDokument/xhd:Nachrichtenkopf',
+      '',
+    ]);
+  });
+
+  it('answers an order with an Auftragsinformation and a delivery with a Quittierung', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/antworten.ts'], {
+      cwd: packageRoot,
+      timeout: 60_000,
+    });
+    expect(stdout.split('\n')).toEqual([
+      'dbs:490030010000 → psb:04011300_00, Bestellnummer B-FIX-RP-2',
+      'A1: bestätigt',
+      'A2: abgelehnt, Fehler 2001',
+      'gültig: true, passt zur Bestellung: true',
+      'Quittierung an dbs:490030010000: gültig true',
+      '',
+    ]);
+  });
+
+  it('signs and encrypts an order, and opens it only with the right key', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/sicherheit.ts'], {
+      cwd: packageRoot,
+      timeout: 60_000,
+    });
+    expect(stdout.split('\n')).toEqual([
+      'Kopf lesbar: true',
+      'Nutzdaten verschlüsselt: true',
+      'Autor ist die Passbehörde: true',
+      'gültig: true (BestellungDokument)',
+      'abgewiesen: XHD_RECIPIENT_MISMATCH',
       '',
     ]);
   });

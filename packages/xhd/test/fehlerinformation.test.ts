@@ -17,7 +17,7 @@ import { bestellung } from './helpers.js';
 const kopf = {
   nachrichtenId: 'F-1',
   bestellnummer: 'B-1',
-  senderkennung: 'dh:0001',
+  senderkennung: 'dbs:490030010000',
   empfaengerkennung: 'psb:04011300_00',
   verfahrenskennung: 'Produktion-Demo 1.0',
   erstellungszeitpunkt: '2026-11-25T09:31:00Z',
@@ -108,7 +108,7 @@ describe('Fehlerinformation (TR-03123-3 § 2.9)', () => {
     const reply = replyFehlerinformation(received, result, {
       kopf: {
         nachrichtenId: 'F-2',
-        senderkennung: 'dh:0001',
+        senderkennung: 'dbs:490030010000',
         verfahrenskennung: 'Produktion-Demo 1.0',
         erstellungszeitpunkt: '2026-11-25T09:32:00Z',
       },
@@ -132,7 +132,7 @@ describe('Fehlerinformation (TR-03123-3 § 2.9)', () => {
 
   it('answers unreadable input when the header fields are given, and cuts long descriptions', async () => {
     const result = await validateXhd('<nicht wohlgeformt');
-    const base = { nachrichtenId: 'F-3', senderkennung: 'dh:0001', verfahrenskennung: 'P 1.0' };
+    const base = { nachrichtenId: 'F-3', senderkennung: 'dbs:490030010000', verfahrenskennung: 'P 1.0' };
     expect(
       codeOf(() => replyFehlerinformation('<nicht wohlgeformt', result, { kopf: base, fehlernummer: 1 })),
     ).toBe('XHD_BUILD_INVALID');

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureManifest, invalidFixtures, validFixtures } from '../scripts/fixtures.js';
-import { parseXhdMessage, serializeXhd, validateXhd } from '../src/index.js';
+import { NACHRICHTEN, parseXhdMessage, serializeXhd, validateXhd } from '../src/index.js';
 
 const root = join(import.meta.dirname, '..', 'fixtures');
 const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as ReturnType<
@@ -19,13 +19,16 @@ describe('fixture corpus', () => {
     expect(onDisk.sort()).toEqual(manifest.fixtures.map((f) => f.file).sort());
   });
 
-  it('covers every document type and passport kind in the valid corpus, and the Fehlerinformation', () => {
+  it('covers every document type and passport kind in the valid corpus, and every other message', () => {
     const messages = validFixtures().map((f) => parseXhdMessage(f.xml));
     expect(messages.filter((m) => m.nachricht === 'Fehlerinformation')).toHaveLength(1);
+    expect(new Set(messages.map((m) => m.nachricht))).toEqual(new Set(NACHRICHTEN));
     const orders = messages.filter((m) => m.nachricht === 'BestellungDokument');
-    expect(new Set(orders.map((o) => o.kopf.produktart))).toEqual(new Set(['RP', 'PA']));
-    const passarten = orders.flatMap((o) => o.antraege.map((a) => ('passart' in a ? a.passart : 'PA')));
-    expect(new Set(passarten)).toEqual(new Set(['P', 'PD', 'PO', 'PA']));
+    expect(new Set(orders.map((o) => o.kopf.produktart))).toEqual(new Set(['RP', 'PA', 'AT', 'RA', 'UB']));
+    const passarten = orders.flatMap((o) => o.antraege.map((a) => ('passart' in a ? a.passart : a.typ)));
+    expect(new Set(passarten)).toEqual(
+      new Set(['P', 'PD', 'PO', 'Personalausweis', 'Aufenthaltstitel', 'Reiseausweis', 'EIDKarteUB']),
+    );
   });
 
   it.each(manifest.fixtures.map((f) => [f.file, f] as const))('%s', async (file, fixture) => {

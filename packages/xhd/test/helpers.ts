@@ -40,7 +40,7 @@ export const bestellung: Extract<BestellungInput, { produktart: 'RP' }> = {
     nachrichtenId: 'N-1',
     bestellnummer: 'B-1',
     senderkennung: 'psb:04011300_00',
-    empfaengerkennung: 'dh:0001',
+    empfaengerkennung: 'dbs:490030010000',
     verfahrenskennung: 'Demo 1.0',
     erstellungszeitpunkt: '2026-11-25T09:30:00Z',
   },

@@ -135,7 +135,7 @@ describe('OSCI hand-over (@egovkit/xhd/osci)', () => {
 });
 
 describe('package layout', () => {
-  it('only the osci entry refers to @egovkit/osci-transport, and only for types', async () => {
+  it('only the osci (types) and security entries refer to @egovkit/osci-transport; the main entry never', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const src = join(import.meta.dirname, '../src');
@@ -143,12 +143,19 @@ describe('package layout', () => {
       const text = readFileSync(join(src, file), 'utf8');
       if (file === 'osci.ts')
         expect(text).toMatch(/^import type \{[^}]*\} from '@egovkit\/osci-transport';$/m);
+      else if (file === 'security.ts') expect(text).toMatch(/^} from '@egovkit\/osci-transport';$/m);
       else expect(text).not.toContain('osci-transport');
+      // Nothing imports the entries by relative path, so the main entry's module graph stays without them.
+      expect(text).not.toMatch(/from '\.\/(osci|security)\.js'/);
     }
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8'));
     expect(pkg.exports['./osci'].import.default).toBe('./dist/osci.js');
     expect(pkg.exports['./osci'].require.types).toBe('./dist/osci.d.cts');
     expect(pkg.typesVersions['*'].osci).toEqual(['./dist/osci.d.cts']);
+    expect(pkg.exports['./security'].import.default).toBe('./dist/security.js');
+    expect(pkg.exports['./security'].require.types).toBe('./dist/security.d.cts');
+    expect(pkg.typesVersions['*'].security).toEqual(['./dist/security.d.cts']);
+    expect(pkg.files).toContain('fixtures');
     expect(pkg.peerDependenciesMeta['@egovkit/osci-transport'].optional).toBe(true);
   });
 });

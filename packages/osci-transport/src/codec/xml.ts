@@ -66,7 +66,10 @@ function checkDepth(root: XNode, maxDepth: number): void {
 
 /** Serialises an element (with the namespace declarations it needs) to text. */
 export function outerXml(el: XElement): string {
-  return new XMLSerializer().serializeToString(el as never);
+  const xml = new XMLSerializer().serializeToString(el as never);
+  // Cut out of a document that was parsed strictly: well-formed, with this root (see checkFragment).
+  rememberFragment(xml, { namespaceURI: el.namespaceURI, localName: el.localName ?? '' });
+  return xml;
 }
 
 /** Throws MESSAGE_INVALID with the element path in details. */
@@ -215,14 +218,19 @@ export function checkFragment(xml: string, path: string, expected?: { ns: string
   if (!xml.startsWith('<') || xml.startsWith('<?') || xml.startsWith('<!')) {
     invalid(path, 'XML fragment must start with an element');
   }
-  let root: XElement;
-  try {
-    root = parseXmlDocumentStrict(xml);
-  } catch (cause) {
-    throw new OsciError('MESSAGE_INVALID', `XML fragment is not a well-formed element at ${path}`, {
-      details: { path },
-      cause,
-    });
+  let root: FragmentRoot | undefined = checkedFragments.get(xml);
+  if (root === undefined) {
+    let parsed: XElement;
+    try {
+      parsed = parseXmlDocumentStrict(xml);
+    } catch (cause) {
+      throw new OsciError('MESSAGE_INVALID', `XML fragment is not a well-formed element at ${path}`, {
+        details: { path },
+        cause,
+      });
+    }
+    root = { namespaceURI: parsed.namespaceURI, localName: parsed.localName ?? '' };
+    rememberFragment(xml, root);
   }
   if (expected && (root.namespaceURI !== expected.ns || root.localName !== expected.local)) {
     invalid(path, `XML fragment must be a ${expected.local} element`, {
@@ -231,4 +239,33 @@ export function checkFragment(xml: string, path: string, expected?: { ns: string
     });
   }
   return xml;
+}
+
+/**
+ * Fragments (signatures, encrypted data, any XML) found well-formed before, with their root element: a
+ * message is serialised several times on its way through the security layers (carrier, signing, sending),
+ * and parsing the same fragment text again proves nothing new. Bounded in entries and in total size.
+ */
+interface FragmentRoot {
+  readonly namespaceURI: string | null;
+  readonly localName: string;
+}
+const checkedFragments = new Map<string, FragmentRoot>();
+let checkedFragmentChars = 0;
+const MAX_CHECKED_FRAGMENTS = 256;
+const MAX_CHECKED_FRAGMENT_CHARS = 8 * 1024 * 1024;
+
+function rememberFragment(xml: string, root: FragmentRoot): void {
+  if (xml.length > MAX_CHECKED_FRAGMENT_CHARS / 4) return;
+  while (
+    checkedFragments.size > 0 &&
+    (checkedFragments.size >= MAX_CHECKED_FRAGMENTS ||
+      checkedFragmentChars + xml.length > MAX_CHECKED_FRAGMENT_CHARS)
+  ) {
+    const oldest = checkedFragments.keys().next().value as string;
+    checkedFragments.delete(oldest);
+    checkedFragmentChars -= oldest.length;
+  }
+  checkedFragments.set(xml, root);
+  checkedFragmentChars += xml.length;
 }

@@ -1,4 +1,5 @@
-import { parseOsciMessage } from '../codec/parse.js';
+import { parseOsciEnvelope } from '../codec/parse.js';
+import { parseXmlDocumentStrict } from '../codec/xml.js';
 import { OsciError } from '../errors.js';
 import { parseMultipartRelated } from '../mime/multipart.js';
 import { DS_NS, OSCI_NS, OSCI128_NS, SOAP_ENV_NS, XENC_NS } from '../model/namespaces.js';
@@ -17,14 +18,15 @@ import {
   verifyXmlSignature,
 } from '../security/xmldsig.js';
 import {
+  acceptedContentAlgorithm,
   type ContentEncryptionAlgorithm,
-  decryptBytes,
   decryptElement,
+  decryptWithAlgorithm,
   encryptBytes,
   encryptElement,
   generateContentKey,
 } from '../security/xmlenc.js';
-import { childElements, type Element, parseXmlStrict, serializeXml } from '../xml/parse.js';
+import { childElements, type Document, type Element, parseXmlStrict, serializeXml } from '../xml/parse.js';
 import {
   type AttachmentSource,
   attachmentResolver,
@@ -70,7 +72,10 @@ export interface DecryptContentOptions {
   readonly privateKey: PrivateKeyInput;
   /** The reader's encryption certificate; picks its EncryptedKey. */
   readonly certificate?: CertificateInput;
-  /** Read AES-CBC, 3DES, RSA-OAEP-SHA1 and RSA-1.5 of old messages. */
+  /**
+   * Read old messages: AES-CBC and 3DES (containers and attachments), AES-GCM with the old 16-byte IV (no
+   * `osci128:IvLength`), RSA-OAEP-SHA1 and RSA-1.5. Never written.
+   */
   readonly legacy?: boolean;
 }
 
@@ -240,9 +245,10 @@ export async function verifyMessageContent(
     xml = mime.soapPart.body.toString('utf8');
     options = { ...options, attachments: mime };
   }
-  // The strict codec first: only a well-formed OSCI message is looked at.
-  parseOsciMessage(xml, { maxBytes });
-  const document = parseXmlStrict(xml, { maxBytes });
+  // The strict codec first: only a well-formed OSCI message is looked at (on the DOM used below).
+  const root = parseXmlDocumentStrict(xml, { maxBytes });
+  parseOsciEnvelope(root);
+  const document = (root as unknown as Element).ownerDocument as Document;
   const body = childElements(document.documentElement as Element, SOAP_ENV_NS, 'Body')[0];
   const pkg = body === undefined ? undefined : childElements(body, OSCI_NS, 'ContentPackage')[0];
   const results: VerifiedContentContainer[] = [];
@@ -271,11 +277,6 @@ export interface DecryptContentWithAttachmentsOptions extends DecryptContentOpti
 }
 
 const BASE64_TRANSFORM = 'http://www.w3.org/2000/09/xmldsig#base64';
-const GCM_URIS: Readonly<Record<string, number>> = {
-  'http://www.w3.org/2009/xmlenc11#aes128-gcm': 16,
-  'http://www.w3.org/2009/xmlenc11#aes192-gcm': 24,
-  'http://www.w3.org/2009/xmlenc11#aes256-gcm': 32,
-};
 const ALGORITHM_URIS: Readonly<Record<ContentEncryptionAlgorithm, string>> = {
   'aes128-gcm': 'http://www.w3.org/2009/xmlenc11#aes128-gcm',
   'aes192-gcm': 'http://www.w3.org/2009/xmlenc11#aes192-gcm',
@@ -331,6 +332,7 @@ function encryptContainerXml(container: ContentContainer, options: EncryptConten
   const element = childElements(pkg, OSCI_NS, 'ContentContainer')[0] as Element;
   const encrypted = encryptElement(element, {
     recipients: options.recipients.map((certificate) => ({ certificate })),
+    ivLengthElement: true,
     ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
   });
   encrypted.setAttribute('MimeType', 'text/xml');
@@ -399,6 +401,8 @@ function openContainer(encrypted: EncryptedDataXml, options: DecryptContentOptio
   const element = childElements(pkg, XENC_NS, 'EncryptedData')[0] as Element;
   const result = decryptElement(element, {
     privateKey: options.privateKey,
+    // OSCI libraries read an EncryptedData without osci128:IvLength with the old 16-byte IV.
+    defaultGcmIvLength: 16,
     ...(options.certificate === undefined ? {} : { certificate: options.certificate }),
     ...(options.legacy === undefined ? {} : { legacy: options.legacy }),
   });
@@ -425,8 +429,19 @@ function carriersOf(container: Element): Element[] {
   ];
 }
 
-/** Reads one attachment carrier: the cid URI and the AES-GCM key. */
-function readCarrier(carrier: Element): { uri: string; key: Buffer } {
+/** An attachment carrier as read: the cid URI, the symmetric algorithm, its IV length and the key. */
+interface AttachmentKey {
+  readonly uri: string;
+  readonly algorithm: string;
+  readonly ivLength: number;
+  readonly key: Buffer;
+}
+
+/**
+ * Reads one attachment carrier. AES-GCM with `osci128:IvLength` 12 is read always; AES-GCM without it (the
+ * old 16-byte IV), AES-CBC and 3DES only with `legacy`, else `ENCRYPTION_ALGORITHM_FORBIDDEN`.
+ */
+function readCarrier(carrier: Element, legacy: boolean): AttachmentKey {
   const invalid = (message: string) => new OsciError('ENCRYPTION_INVALID', message);
   const [method, keyInfo, cipherData, ...rest] = childElements(carrier);
   if (
@@ -440,21 +455,14 @@ function readCarrier(carrier: Element): { uri: string; key: Buffer } {
     throw invalid('attachment EncryptedData needs EncryptionMethod, KeyInfo, CipherData');
   }
   const algorithm = method.getAttribute('Algorithm') ?? '';
-  const keyLength = GCM_URIS[algorithm];
-  if (keyLength === undefined) {
-    throw new OsciError(
-      'ENCRYPTION_ALGORITHM_FORBIDDEN',
-      `attachment encryption not accepted: ${algorithm}`,
-      {
-        details: { algorithm },
-      },
-    );
+  // The library writes IvLength unless the IV has its old length of 16 bytes (AES-GCM; CBC ignores it).
+  const ivElements = childElements(method, OSCI128_NS, 'IvLength');
+  const ivValue = ivElements[0]?.getAttribute('Value') ?? '16';
+  if (ivElements.length > 1 || !/^(12|16)$/.test(ivValue)) {
+    throw invalid('osci128:IvLength must be given at most once, as 12 or 16');
   }
-  // The library writes IvLength unless the IV has its old length of 16 bytes; only 12 is read here.
-  const ivLength = childElements(method, OSCI128_NS, 'IvLength');
-  if (ivLength.length !== 1 || ivLength[0]?.getAttribute('Value') !== '12') {
-    throw invalid('attachment encryption needs osci128:IvLength Value="12"');
-  }
+  const ivLength = Number(ivValue);
+  const keyLength = acceptedContentAlgorithm(algorithm, { legacy, ivLength });
   const mgmt = childElements(keyInfo, DS_NS, 'MgmtData');
   const keyText = (mgmt[0]?.textContent ?? '').replace(/\s+/g, '');
   if (mgmt.length !== 1 || childElements(keyInfo).length !== 1 || !/^[A-Za-z0-9+/]+={0,2}$/.test(keyText)) {
@@ -483,7 +491,7 @@ function readCarrier(carrier: Element): { uri: string; key: Buffer } {
       throw new OsciError('ENCRYPTION_ALGORITHM_FORBIDDEN', 'CipherReference transform not accepted');
     }
   }
-  return { uri, key };
+  return { uri, algorithm, ivLength, key };
 }
 
 /**
@@ -523,7 +531,7 @@ export async function decryptContentContainerWithAttachments(
   const referenced = new Set(containerAttachmentUris(container));
   const attachments = new Map<string, Buffer>();
   for (const carrier of carriersOf(container)) {
-    const { uri, key } = readCarrier(carrier);
+    const { uri, algorithm, ivLength, key } = readCarrier(carrier, options.legacy === true);
     if (!referenced.has(uri) || attachments.has(uri.slice(4))) {
       throw new OsciError(
         'ENCRYPTION_INVALID',
@@ -532,7 +540,13 @@ export async function decryptContentContainerWithAttachments(
     }
     requireAttachments([uri], resolve);
     try {
-      attachments.set(uri.slice(4), decryptBytes(resolve(uri) as Uint8Array, { key }));
+      attachments.set(
+        uri.slice(4),
+        decryptWithAlgorithm(algorithm, key, resolve(uri) as Uint8Array, {
+          legacy: options.legacy === true,
+          ivLength,
+        }),
+      );
     } finally {
       key.fill(0);
     }

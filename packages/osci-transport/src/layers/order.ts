@@ -1,9 +1,16 @@
 import { parseOsciEnvelope, parseOsciMessage } from '../codec/parse.js';
 import { attachmentReferences, serializeOsciMessage } from '../codec/serialize.js';
 import { MESSAGE_SPECS } from '../codec/spec.js';
-import type { XElement } from '../codec/xml.js';
+import { parseXmlDocumentStrict, type XElement } from '../codec/xml.js';
 import { OsciError } from '../errors.js';
-import { parseMultipartRelated } from '../mime/multipart.js';
+import {
+  type BuiltMultipart,
+  buildMultipartRelated,
+  type MimeAttachmentInput,
+  type ParsedMultipart,
+  parseContentType,
+  parseMultipartRelated,
+} from '../mime/multipart.js';
 import { OSCI_NS, SOAP_ACTOR_NEXT, SOAP_ENV_NS } from '../model/namespaces.js';
 import type {
   NonIntermediaryCertificates,
@@ -21,7 +28,15 @@ import {
   type VerifiedXmlSignature,
   verifyXmlSignature,
 } from '../security/xmldsig.js';
-import { type ContentEncryptionAlgorithm, decryptElement, encryptElement } from '../security/xmlenc.js';
+import {
+  BASE64_TRANSFORM,
+  type ContentEncryptionAlgorithm,
+  decryptDetached,
+  decryptElement,
+  encryptDetached,
+  encryptElement,
+  XENC_NAMESPACE,
+} from '../security/xmlenc.js';
 import {
   childElements,
   type Document,
@@ -184,12 +199,14 @@ export async function verifyOrderSignature(
     source = mime;
   } else xml = serializeOsciMessage(input);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const message = parseOsciMessage(xml, { maxBytes });
+  // One strict parse: the codec reads the model from the same DOM that the signature is checked on.
+  const root = parseXmlDocumentStrict(xml, { maxBytes });
+  const message = parseOsciEnvelope(root);
   if (!isOrder(message)) {
     throw new OsciError('SIGNATURE_MISSING', `a ${message.type} carries no order signature`);
   }
   const name = blockName(message);
-  const document = parseXmlStrict(xml, { maxBytes });
+  const document = (root as unknown as Element).ownerDocument as Document;
   const { header, body } = envelopeParts(document);
   const blocks = childElements(header, OSCI_NS, name);
   const [block] = blocks;
@@ -254,8 +271,9 @@ export interface EncryptOrderOptions {
 /**
  * Encrypts the whole serialised message for its receiver (the intermediary, or the client for a response)
  * as `soapMessageEncrypted`: the envelope is one xenc:EncryptedData of Type Element with AES-GCM and an
- * RSA-OAEP EncryptedKey. The ciphertext is inline (CipherValue); the MIME form with `cid:osci_enc` is not
- * written yet.
+ * RSA-OAEP EncryptedKey. The ciphertext is inline (CipherValue) and only the envelope is encrypted; the
+ * form OSCI libraries exchange, with the whole MIME package in a part `cid:osci_enc`, is
+ * {@link encryptForIntermediaryMime}.
  */
 export async function encryptForIntermediary(
   message: OsciOrder,
@@ -267,6 +285,7 @@ export async function encryptForIntermediary(
   const document = parseXmlStrict(serializeOsciMessage(message, { xmlDeclaration: false }));
   const encrypted = encryptElement(document.documentElement as Element, {
     recipients: [{ certificate: intermediaryCertificate }],
+    ivLengthElement: true,
     ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
   });
   encrypted.setAttribute('MimeType', 'text/xml');
@@ -300,6 +319,7 @@ export async function decryptFromClient(
   decryptElement(document.documentElement as Element, {
     privateKey: options.privateKey,
     maxBytes,
+    defaultGcmIvLength: 16,
     ...(options.certificate === undefined ? {} : { certificate: options.certificate }),
     ...(options.legacy === undefined ? {} : { legacy: options.legacy }),
   });
@@ -313,3 +333,197 @@ export async function decryptFromClient(
 
 /** Same as {@link decryptFromClient}, for the client opening an encrypted response. */
 export const decryptOrderData = decryptFromClient;
+
+/** Content-ID of the MIME part that carries the encrypted order in OSCI libraries. */
+export const OSCI_ENC_CONTENT_ID = 'osci_enc';
+
+export interface EncryptOrderMimeOptions extends EncryptOrderOptions {
+  /** Attachment parts of the message as signed (ciphertext of encrypted attachments), when a model is given. */
+  readonly attachments?: readonly MimeAttachmentInput[];
+  /**
+   * Transfer encoding of the `osci_enc` part: `binary` (default, `application/octet-stream`) or `base64`
+   * (76-character lines; OSCI libraries decode it by its Content-Transfer-Encoding).
+   */
+  readonly transferEncoding?: 'binary' | 'base64';
+  /** Fixed boundary of the outer package (tests); default random. */
+  readonly boundary?: string;
+  /** Content-ID of the outer SOAP part; default random. */
+  readonly soapContentId?: string;
+}
+
+/** The outer package of an encrypted order and the `soapMessageEncrypted` envelope in its SOAP part. */
+export interface EncryptedOrderPackage extends BuiltMultipart {
+  readonly message: SoapMessageEncrypted;
+}
+
+function isBuilt(input: OsciOrder | BuiltMultipart | Buffer): input is BuiltMultipart {
+  return !Buffer.isBuffer(input) && 'bodyChunks' in input;
+}
+
+/**
+ * The encrypted order as OSCI libraries exchange it: the whole message — its MIME package with entity headers,
+ * SOAP part and every attachment part — is encrypted (AES-GCM, `osci128:IvLength` 12, RSA-OAEP key for the
+ * receiver) into a MIME part `cid:osci_enc`; the SOAP part of the outer package is a `soapMessageEncrypted`
+ * whose `xenc:EncryptedData MimeType="Multipart/Related"` points to it by `CipherReference` (with the
+ * `#base64` transform the library writes). Input is the signed message (and `options.attachments`), or its
+ * built MIME package. The plaintext package is encrypted chunk by chunk into one ciphertext buffer.
+ */
+export async function encryptForIntermediaryMime(
+  input: OsciOrder | BuiltMultipart | Buffer,
+  receiverCertificate: CertificateInput,
+  options: EncryptOrderMimeOptions = {},
+): Promise<EncryptedOrderPackage> {
+  certificateDerList(receiverCertificate);
+  let chunks: readonly Uint8Array[];
+  if (Buffer.isBuffer(input)) {
+    // A package built elsewhere: it must be an OSCI order with entity headers, as it will be read back.
+    const inner = parseMultipartRelated(input);
+    const message = parseOsciMessage(inner.soapPart.body.toString('utf8'));
+    if (!isOrder(message))
+      throw new OsciError('MESSAGE_INVALID', 'only requests and responses are encrypted');
+    chunks = [input];
+  } else if (isBuilt(input)) {
+    chunks = [input.entityHeaders, ...input.bodyChunks];
+  } else {
+    if (!isOrder(input)) throw new OsciError('MESSAGE_INVALID', 'only requests and responses are encrypted');
+    const built = buildMultipartRelated({
+      soapXml: serializeOsciMessage(input),
+      ...(options.attachments === undefined ? {} : { attachments: options.attachments }),
+    });
+    chunks = [built.entityHeaders, ...built.bodyChunks];
+  }
+  const { encryptedData, ciphertext } = encryptDetached(chunks, {
+    recipients: [{ certificate: receiverCertificate }],
+    cipherReference: `cid:${OSCI_ENC_CONTENT_ID}`,
+    mimeType: 'Multipart/Related',
+    base64Transform: true,
+    ivLengthElement: true,
+    ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
+  });
+  const message: SoapMessageEncrypted = {
+    type: 'soapMessageEncrypted',
+    encryptedData: serializeXml(encryptedData),
+  };
+  const built = buildMultipartRelated({
+    soapXml: serializeOsciMessage(message),
+    attachments: [
+      {
+        contentId: OSCI_ENC_CONTENT_ID,
+        contentType: 'application/octet-stream',
+        transferEncoding: options.transferEncoding ?? 'binary',
+        data: ciphertext,
+      },
+    ],
+    ...(options.boundary === undefined ? {} : { boundary: options.boundary }),
+    ...(options.soapContentId === undefined ? {} : { soapContentId: options.soapContentId }),
+  });
+  return Object.assign(built, { message });
+}
+
+export interface DecryptOrderMimeOptions extends DecryptOrderOptions {
+  /** Largest MIME part of the outer and of the decrypted package; default 256 MiB. */
+  readonly maxPartBytes?: number;
+}
+
+/** A decrypted order: the inner package, ready for {@link verifyOrderSignature} and content decryption. */
+export interface DecryptedOrderPackage {
+  readonly message: OsciOrder;
+  /** The SOAP envelope of the inner message. */
+  readonly xml: string;
+  /** The decrypted MIME package (entity headers, SOAP part, attachment parts). */
+  readonly mime: Buffer;
+  /** `mime` parsed; its attachment parts are views into `mime`. */
+  readonly parts: ParsedMultipart;
+}
+
+function cipherReferenceOf(encryptedData: Element): string {
+  const invalid = (message: string) => new OsciError('ENCRYPTION_INVALID', message);
+  const cipherData = childElements(encryptedData, XENC_NAMESPACE, 'CipherData');
+  const references =
+    cipherData.length === 1 ? childElements(cipherData[0] as Element, XENC_NAMESPACE, 'CipherReference') : [];
+  const reference = references[0];
+  if (reference === undefined || references.length !== 1) {
+    throw invalid('the encrypted order needs one xenc:CipherReference (MIME form)');
+  }
+  const uri = reference.getAttribute('URI') ?? '';
+  if (!/^cid:[\x21-\x3b\x3d\x3f-\x7e]+$/.test(uri)) throw invalid('CipherReference must be a cid: URI');
+  // Only the library's base64 transform, which describes the part's transfer encoding.
+  const groups = childElements(reference);
+  for (const group of groups) {
+    const inner = childElements(group);
+    if (
+      groups.length > 1 ||
+      group.namespaceURI !== XENC_NAMESPACE ||
+      group.localName !== 'Transforms' ||
+      inner.length > 1 ||
+      inner.some((t) => t.namespaceURI !== DS_NAMESPACE || t.getAttribute('Algorithm') !== BASE64_TRANSFORM)
+    ) {
+      throw new OsciError('ENCRYPTION_ALGORITHM_FORBIDDEN', 'CipherReference transform not accepted');
+    }
+  }
+  return uri;
+}
+
+/** The cipher bytes of the `osci_enc` part: decoded by its transfer encoding, or `text/base64` as text. */
+function cipherBytes(part: ParsedMultipart['attachments'][number]): Buffer {
+  if (part.transferEncoding === 'base64') return part.body;
+  if (parseContentType(part.contentType).type !== 'text/base64') return part.body;
+  const text = part.body.toString('latin1').replace(/[\r\n\t ]+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
+    throw new OsciError('MIME_INVALID', 'text/base64 part is not valid base64', {
+      details: { contentId: part.contentId },
+    });
+  }
+  return Buffer.from(text, 'base64');
+}
+
+/**
+ * Opens the MIME form of an encrypted order (see {@link encryptForIntermediaryMime}; also as written by OSCI
+ * libraries): the outer SOAP part must be a `soapMessageEncrypted` whose EncryptedData refers by
+ * `CipherReference` to the only other part. A missing part is `MIME_PART_MISSING`, an extra part
+ * `MIME_INVALID`, a changed one or a wrong key `DECRYPTION_FAILED`. AES-GCM without `osci128:IvLength`
+ * (16-byte IV), AES-CBC, 3DES, RSA-OAEP-SHA1 and RSA-1.5 only with `legacy`. The plaintext is parsed as a MIME
+ * package (a bare SOAP envelope is accepted too) and its SOAP part with the strict codec; verify next with
+ * {@link verifyOrderSignature} on `mime`.
+ */
+export async function decryptFromClientMime(
+  input: Buffer | ParsedMultipart,
+  options: DecryptOrderMimeOptions,
+): Promise<DecryptedOrderPackage> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const partLimit = options.maxPartBytes === undefined ? {} : { maxPartBytes: options.maxPartBytes };
+  const outer = Buffer.isBuffer(input) ? parseMultipartRelated(input, partLimit) : input;
+  const envelope = parseOsciMessage(outer.soapPart.body.toString('utf8'), { maxBytes });
+  if (envelope.type !== 'soapMessageEncrypted') {
+    throw new OsciError('MESSAGE_INVALID', 'expected a soapMessageEncrypted envelope');
+  }
+  const encryptedData = parseXmlStrict(envelope.encryptedData, { maxBytes }).documentElement as Element;
+  const uri = cipherReferenceOf(encryptedData);
+  const resolve = attachmentResolver(outer);
+  requireAttachments([uri], resolve);
+  if (outer.attachments.length !== 1) {
+    throw new OsciError('MIME_INVALID', 'an encrypted order has exactly one part beside the SOAP part', {
+      details: { parts: outer.attachments.map((part) => part.contentId) },
+    });
+  }
+  const part = outer.get(uri.slice(4)) as ParsedMultipart['attachments'][number];
+  const plaintext = decryptDetached(encryptedData, cipherBytes(part), {
+    privateKey: options.privateKey,
+    defaultGcmIvLength: 16,
+    ...(options.certificate === undefined ? {} : { certificate: options.certificate }),
+    ...(options.legacy === undefined ? {} : { legacy: options.legacy }),
+  });
+  // A bare envelope (no attachments, no MIME wrapper) is wrapped, so that callers see one shape.
+  const bare = /^\s*</.test(plaintext.toString('latin1', 0, Math.min(plaintext.length, 64)));
+  const mime = bare ? buildMultipartRelated({ soapXml: plaintext }).toBuffer() : plaintext;
+  const parts = parseMultipartRelated(mime, partLimit);
+  const xml = parts.soapPart.body.toString('utf8');
+  const message = parseOsciMessage(xml, { maxBytes });
+  if (!isOrder(message)) {
+    throw new OsciError('MESSAGE_INVALID', `an encrypted envelope cannot hold a ${message.type}`);
+  }
+  return { message, xml, mime, parts };
+}
+
+/** Same as {@link decryptFromClientMime}, for the client opening an encrypted response. */
+export const decryptOrderDataMime = decryptFromClientMime;

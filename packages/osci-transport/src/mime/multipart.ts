@@ -297,7 +297,19 @@ export function parseMultipartRelated(input: Buffer, options: ParseMultipartOpti
     // The boundary must not occur inside a part, not even outside the delimiter position.
     if (input.subarray(bodyStart, next).includes(dash))
       throw mimeError('Boundary string inside a part', { part: parts.length });
-    const raw = input.subarray(bodyStart, next);
+    let raw = input.subarray(bodyStart, next);
+    // OSCI libraries write one more CRLF after some parts than their Content-Length counts: the declared
+    // length wins when the part is exactly that plus a trailing CRLF.
+    const declared = headers.get('content-length');
+    if (
+      declared !== undefined &&
+      /^\d+$/.test(declared) &&
+      Number(declared) === raw.byteLength - 2 &&
+      raw[raw.byteLength - 2] === 0x0d &&
+      raw[raw.byteLength - 1] === 0x0a
+    ) {
+      raw = raw.subarray(0, raw.byteLength - 2);
+    }
     const cidHeader = headers.get('content-id');
     if (cidHeader === undefined) throw mimeError('Part without Content-ID', { part: parts.length });
     const contentId = stripCid(cidHeader);

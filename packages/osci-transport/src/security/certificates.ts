@@ -1,4 +1,4 @@
-import { createPrivateKey, KeyObject, webcrypto, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, KeyObject, webcrypto, X509Certificate } from 'node:crypto';
 import {
   isCertificateAuthority,
   type KeyUsageName,
@@ -55,9 +55,57 @@ export function certificateDerList(input: CertificateInput): Uint8Array[] {
   }
 }
 
-function parse(der: Uint8Array): { pkijs: pkijs.Certificate; node: X509Certificate } {
+interface ParsedCertificate {
+  readonly pkijs: pkijs.Certificate;
+  readonly node: X509Certificate;
+  /** The public key, made once (X509Certificate#publicKey makes a new KeyObject on every access). */
+  readonly publicKey: KeyObject;
+  /** Names, serial number and SPKI hash, worked out on first use. */
+  facts?: { subject: string; issuer: string; serialNumber: string; spkiSha256: string };
+}
+
+function facts(parsed: ParsedCertificate): NonNullable<ParsedCertificate['facts']> {
+  parsed.facts ??= { ...describe(parsed.node), spkiSha256: spkiSha256Of(parsed.pkijs) };
+  return parsed.facts;
+}
+
+/**
+ * A small bounded cache (insertion order, oldest evicted first). Certificates and keys of one deployment are
+ * few and used over and over; parsing and importing them again for every message is avoidable work.
+ */
+class BoundedCache<K, V> {
+  private readonly entries = new Map<K, V>();
+  constructor(private readonly limit: number) {}
+  get(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+  set(key: K, value: V): V {
+    if (this.entries.size >= this.limit && !this.entries.has(key)) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, value);
+    return value;
+  }
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+const parsedCertificates = new BoundedCache<string, ParsedCertificate>(256);
+
+function derKey(der: Uint8Array): string {
+  return Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+}
+
+/** Parses a DER certificate once; later calls with the same bytes get the same (read-only) objects. */
+function parse(der: Uint8Array): ParsedCertificate {
+  const key = derKey(der);
+  const cached = parsedCertificates.get(key);
+  if (cached !== undefined) return cached;
   try {
-    return { pkijs: parseDerCertificate(der), node: new X509Certificate(der) };
+    const node = new X509Certificate(der);
+    return parsedCertificates.set(key, { pkijs: parseDerCertificate(der), node, publicKey: node.publicKey });
   } catch (cause) {
     throw new OsciError('CERTIFICATE_INVALID', 'certificate is not a valid DER X.509 certificate', { cause });
   }
@@ -96,10 +144,41 @@ function describe(node: X509Certificate): { subject: string; issuer: string; ser
 
 /** The public key and modulus size of an end-entity certificate. */
 export function certificatePublicKey(der: Uint8Array): { key: KeyObject; type: string; bits: number } {
-  const { node } = parse(der);
-  const key = node.publicKey;
+  const key = parse(der).publicKey;
   const details = key.asymmetricKeyDetails;
   return { key, type: key.asymmetricKeyType ?? 'unknown', bits: details?.modulusLength ?? 0 };
+}
+
+/**
+ * Paths that pkijs found valid (signatures, CA constraints, key usage of the CAs), by leaf, anchors and
+ * intermediates; only without CRLs. Signatures over fixed bytes do not change, so a later validation of the
+ * same inputs only has to check the validity periods of the path at its own time; when that check fails,
+ * the full validation runs again and gives the exact error.
+ */
+const validatedPaths = new BoundedCache<string, readonly pkijs.Certificate[]>(256);
+
+function pathKey(
+  leaf: Uint8Array,
+  anchors: readonly Uint8Array[],
+  intermediates: readonly Uint8Array[],
+): string {
+  const digest = (der: Uint8Array) => createHash('sha256').update(der).digest('base64');
+  return [
+    digest(leaf),
+    anchors.map(digest).sort().join(','),
+    intermediates.map(digest).sort().join(','),
+  ].join('|');
+}
+
+function withinValidity(path: readonly pkijs.Certificate[], at: Date): boolean {
+  return path.every((certificate) => certificate.notBefore.value <= at && at <= certificate.notAfter.value);
+}
+
+/** Empties the certificate, path and private-key caches (tests, key rotation). */
+export function clearSecurityCaches(): void {
+  parsedCertificates.clear();
+  validatedPaths.clear();
+  privateKeys.clear();
 }
 
 const engine = new pkijs.CryptoEngine({
@@ -119,10 +198,9 @@ export async function validateCertificate(
   const at = options.at ?? new Date();
   const leaf = parse(leafDer);
   const info: CertificateInfo = {
-    ...describe(leaf.node),
+    ...facts(leaf),
     notBefore: new Date(leaf.node.validFrom),
     notAfter: new Date(leaf.node.validTo),
-    spkiSha256: spkiSha256Of(leaf.pkijs),
     certificateDer: new Uint8Array(leafDer),
   };
   const details = { subject: info.subject, issuer: info.issuer, serialNumber: info.serialNumber };
@@ -132,11 +210,15 @@ export async function validateCertificate(
   if (isCertificateAuthority(leaf.pkijs)) {
     throw new OsciError('CERTIFICATE_KEY_USAGE', 'a CA certificate cannot sign messages', { details });
   }
-  const anchors = options.trustAnchors.flatMap(certificateDerList).map((der) => parse(der).pkijs);
-  const intermediates = (options.intermediates ?? [])
-    .flatMap(certificateDerList)
-    .map((der) => parse(der).pkijs);
+  const anchorDers = options.trustAnchors.flatMap(certificateDerList);
+  const intermediateDers = (options.intermediates ?? []).flatMap(certificateDerList);
+  const anchors = anchorDers.map((der) => parse(der).pkijs);
+  const intermediates = intermediateDers.map((der) => parse(der).pkijs);
   const crls = (options.crls ?? []).flatMap(crlDerList).map(parseCrl);
+  const cacheKey = crls.length === 0 ? pathKey(leafDer, anchorDers, intermediateDers) : undefined;
+  const known = cacheKey === undefined ? undefined : validatedPaths.get(cacheKey);
+  if (known !== undefined && withinValidity(known, at))
+    return checkKeyUsage(leaf.pkijs, info, details, options);
   const chain = new pkijs.CertificateChainValidationEngine({
     trustedCerts: anchors,
     // pkijs takes the last certificate as the end entity.
@@ -184,7 +266,19 @@ export async function validateCertificate(
       });
     }
   }
-  const usage = keyUsageOf(leaf.pkijs);
+  if (cacheKey !== undefined && result.certificatePath !== undefined) {
+    validatedPaths.set(cacheKey, result.certificatePath);
+  }
+  return checkKeyUsage(leaf.pkijs, info, details, options);
+}
+
+function checkKeyUsage(
+  leaf: pkijs.Certificate,
+  info: CertificateInfo,
+  details: Record<string, unknown>,
+  options: CertificateValidationOptions,
+): CertificateInfo {
+  const usage = keyUsageOf(leaf);
   // Fail closed: a signing certificate without key usage is not accepted.
   if (usage === undefined || !options.keyUsage.some((bit) => usage.includes(bit))) {
     throw new OsciError(
@@ -196,12 +290,16 @@ export async function validateCertificate(
   return info;
 }
 
+/** PEM private keys imported before, by their text (bounded): importing an RSA key costs more than using it. */
+const privateKeys = new BoundedCache<string, KeyObject>(32);
+
 /** Imports a PKCS#8 private key (PEM or DER) into a node:crypto KeyObject; throws `KEY_INVALID`. */
 export function importPrivateKey(input: string | Uint8Array | KeyObject | webcrypto.CryptoKey): KeyObject {
   let key: KeyObject;
   try {
-    if (typeof input === 'string') key = createPrivateKey({ key: input, format: 'pem' });
-    else if (input instanceof Uint8Array) {
+    if (typeof input === 'string') {
+      key = privateKeys.get(input) ?? privateKeys.set(input, createPrivateKey({ key: input, format: 'pem' }));
+    } else if (input instanceof Uint8Array) {
       key = createPrivateKey({ key: Buffer.from(input), format: 'der', type: 'pkcs8' });
     } else if (input instanceof KeyObject) key = input;
     else key = KeyObject.from(input);

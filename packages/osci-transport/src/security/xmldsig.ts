@@ -261,6 +261,22 @@ function referenceId(reference: SignReference): string {
   return ids[0] as string;
 }
 
+/** Signer certificates (base64 DER) already matched with a private key, per key object. */
+const matchedCertificates = new WeakMap<KeyObject, Set<string>>();
+
+/** Refuses with `KEY_INVALID` unless the private key belongs to the certificate; remembers a match. */
+function checkKeyPair(key: KeyObject, certificateDer: Uint8Array): void {
+  const id = Buffer.from(certificateDer).toString('base64');
+  if (matchedCertificates.get(key)?.has(id) === true) return;
+  const spki = (publicKey: KeyObject) => publicKey.export({ type: 'spki', format: 'der' });
+  if (!spki(createPublicKey(key)).equals(spki(certificatePublicKey(certificateDer).key))) {
+    throw new OsciError('KEY_INVALID', 'the signing key does not belong to the signer certificate');
+  }
+  const known = matchedCertificates.get(key) ?? new Set<string>();
+  if (known.size < 64) known.add(id);
+  matchedCertificates.set(key, known);
+}
+
 function signatureParameters(method: SignatureMethod, key: KeyObject) {
   if (method.pss) {
     return {
@@ -311,11 +327,7 @@ export async function signXml(document: Document, options: SignXmlOptions): Prom
   if (certificates.length === 0) {
     throw new OsciError('CERTIFICATE_INVALID', 'the signer certificate is required');
   }
-  const signerKey = certificatePublicKey(certificates[0] as Uint8Array);
-  const spki = (publicKey: KeyObject) => publicKey.export({ type: 'spki', format: 'der' });
-  if (!spki(createPublicKey(key)).equals(spki(signerKey.key))) {
-    throw new OsciError('KEY_INVALID', 'the signing key does not belong to the signer certificate');
-  }
+  checkKeyPair(key, certificates[0] as Uint8Array);
 
   const ids = options.references.map((reference) => {
     if (reference.element.ownerDocument !== document) {

@@ -34,6 +34,10 @@ export const XENC_NAMESPACE = 'http://www.w3.org/2001/04/xmlenc#';
 export const XENC11_NAMESPACE = 'http://www.w3.org/2009/xmlenc11#';
 export const TYPE_ELEMENT = 'http://www.w3.org/2001/04/xmlenc#Element';
 export const TYPE_CONTENT = 'http://www.w3.org/2001/04/xmlenc#Content';
+/** OSCI-Transport 1.2 [KORR8] namespace of `IvLength` (length of the AES-GCM IV in bytes). */
+export const OSCI_IV_LENGTH_NAMESPACE = 'http://xoev.de/transport/osci12/8';
+/** The `base64` transform OSCI libraries put on a CipherReference to a MIME part. */
+export const BASE64_TRANSFORM = 'http://www.w3.org/2000/09/xmldsig#base64';
 const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 
 export type ContentEncryptionAlgorithm = 'aes128-gcm' | 'aes192-gcm' | 'aes256-gcm';
@@ -104,6 +108,12 @@ export interface EncryptElementOptions {
   readonly algorithm?: ContentEncryptionAlgorithm;
   /** `element` (default) encrypts the element itself, `content` only its children. */
   readonly type?: 'element' | 'content';
+  /**
+   * Write `osci128:IvLength Value="12"` into the EncryptionMethod, as OSCI-Transport 1.2 [KORR8] does: OSCI
+   * libraries read an AES-GCM EncryptedData without it with the old 16-byte IV. Default false (plain XML
+   * Encryption 1.1).
+   */
+  readonly ivLengthElement?: boolean;
 }
 
 export interface DecryptElementOptions {
@@ -115,6 +125,11 @@ export interface DecryptElementOptions {
   readonly legacy?: boolean;
   /** Largest plaintext accepted for Element and Content types; default 10 MiB. */
   readonly maxBytes?: number;
+  /**
+   * IV length of AES-GCM when the EncryptionMethod carries no `osci128:IvLength`: 12 (XML Encryption 1.1,
+   * default) or 16 (what OSCI libraries before 1.9 wrote and still assume; read only with `legacy`).
+   */
+  readonly defaultGcmIvLength?: 12 | 16;
 }
 
 /** Either the nodes that replaced the EncryptedData, or the bytes of binary (untyped) content. */
@@ -136,8 +151,11 @@ function gcmCipherFor(key: Uint8Array): BlockCipher {
   return cipher;
 }
 
-/** Chunk size of the buffer APIs: keeps the transient copies of 100 MB attachments small. */
-const CHUNK = 1024 * 1024;
+/**
+ * Chunk size of the buffer APIs: keeps the transient copies of 100 MB attachments small, and each chunk's
+ * output within the CPU cache while it is copied into the result.
+ */
+const CHUNK = 64 * 1024;
 
 function cryptInto(
   cipher: { update(data: Uint8Array): Buffer },
@@ -154,15 +172,24 @@ function cryptInto(
 
 /** AES-GCM in the XML Encryption 1.1 format: IV (12 bytes) || ciphertext || tag (16 bytes). */
 export function encryptBytes(data: Uint8Array, options: { readonly key: Uint8Array }): Buffer {
+  return encryptChunks([data], options);
+}
+
+/**
+ * `encryptBytes` over the concatenation of `chunks`, without concatenating them first: the output buffer is
+ * the only full-size copy.
+ */
+export function encryptChunks(chunks: readonly Uint8Array[], options: { readonly key: Uint8Array }): Buffer {
   const spec = gcmCipherFor(options.key);
   const iv = randomBytes(GCM_IV_LENGTH);
   const cipher = createCipheriv(spec.cipher as CipherGCMTypes, options.key, iv, {
     authTagLength: GCM_TAG_LENGTH,
   });
-  // One output buffer filled chunk by chunk: besides the caller's input it is the only full-size copy.
-  const output = Buffer.allocUnsafe(GCM_IV_LENGTH + data.byteLength + GCM_TAG_LENGTH);
+  const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+  const output = Buffer.allocUnsafe(GCM_IV_LENGTH + total + GCM_TAG_LENGTH);
   iv.copy(output, 0);
-  let offset = cryptInto(cipher, data, output, GCM_IV_LENGTH);
+  let offset = GCM_IV_LENGTH;
+  for (const chunk of chunks) offset = cryptInto(cipher, chunk, output, offset);
   offset += cipher.final().copy(output, offset);
   cipher.getAuthTag().copy(output, offset);
   return output;
@@ -252,12 +279,13 @@ function decryptBlock(spec: BlockCipher, key: Buffer, data: Buffer): Buffer {
   try {
     if (key.length !== spec.keyLength) throw failure();
     if (spec.mode === 'gcm') {
-      if (data.length < GCM_IV_LENGTH + GCM_TAG_LENGTH) throw failure();
-      const decipher = createDecipheriv(spec.cipher as CipherGCMTypes, key, data.subarray(0, GCM_IV_LENGTH), {
+      const ivLength = spec.ivLength;
+      if (data.length < ivLength + GCM_TAG_LENGTH) throw failure();
+      const decipher = createDecipheriv(spec.cipher as CipherGCMTypes, key, data.subarray(0, ivLength), {
         authTagLength: GCM_TAG_LENGTH,
       });
       decipher.setAuthTag(data.subarray(data.length - GCM_TAG_LENGTH));
-      const body = data.subarray(GCM_IV_LENGTH, data.length - GCM_TAG_LENGTH);
+      const body = data.subarray(ivLength, data.length - GCM_TAG_LENGTH);
       const output = Buffer.allocUnsafe(body.length);
       const written = cryptInto(decipher, body, output, 0);
       decipher.final().copy(output, written);
@@ -291,6 +319,17 @@ function withAlgorithm(element: Element, uri: string): Element {
 function textElement(element: Element, value: string): Element {
   element.appendChild((element.ownerDocument as Document).createTextNode(value));
   return element;
+}
+
+function encryptionMethod(document: Document, uri: string, ivLengthElement: boolean): Element {
+  const method = withAlgorithm(xenc(document, 'EncryptionMethod'), uri);
+  if (ivLengthElement) {
+    const ivLength = document.createElementNS(OSCI_IV_LENGTH_NAMESPACE, 'osci128:IvLength');
+    ivLength.setAttributeNS(XMLNS_NAMESPACE, 'xmlns:osci128', OSCI_IV_LENGTH_NAMESPACE);
+    ivLength.setAttribute('Value', String(GCM_IV_LENGTH));
+    method.appendChild(ivLength);
+  }
+  return method;
 }
 
 function cipherData(document: Document, value: Buffer): Element {
@@ -368,7 +407,7 @@ export function encryptElement(element: Element, options: EncryptElementOptions)
   const data = xenc(document, 'EncryptedData');
   data.setAttributeNS(XMLNS_NAMESPACE, 'xmlns:xenc', XENC_NAMESPACE);
   data.setAttribute('Type', type === 'element' ? TYPE_ELEMENT : TYPE_CONTENT);
-  data.appendChild(withAlgorithm(xenc(document, 'EncryptionMethod'), uri));
+  data.appendChild(encryptionMethod(document, uri, options.ivLengthElement === true));
   const keyInfo = ds(document, 'KeyInfo');
   keyInfo.setAttributeNS(XMLNS_NAMESPACE, 'xmlns:ds', DS_NAMESPACE);
   for (const encryptedKeyElement of keys) keyInfo.appendChild(encryptedKeyElement);
@@ -566,25 +605,101 @@ function escapeAttribute(value: string): string {
 }
 
 /**
- * Decrypts an xenc:EncryptedData. Element and Content types replace the EncryptedData with the decrypted
- * nodes; other types return the bytes. Every failure after the algorithm checks, whatever the step, is
- * `DECRYPTION_FAILED`.
+ * The block cipher of an EncryptedData: algorithm and IV length (`osci128:IvLength` for AES-GCM, else the
+ * default). Legacy ciphers, and AES-GCM with the old 16-byte IV, need `legacy`.
  */
-export function decryptElement(encryptedData: Element, options: DecryptElementOptions): DecryptedContent {
-  const legacy = options.legacy === true;
-  if (encryptedData.namespaceURI !== XENC_NAMESPACE || encryptedData.localName !== 'EncryptedData') {
-    throw new OsciError('ENCRYPTION_INVALID', 'element is not an xenc:EncryptedData');
-  }
+function cipherOf(encryptedData: Element, options: DecryptElementOptions): BlockCipher {
   const method = single(encryptedData, XENC_NAMESPACE, 'EncryptionMethod') as Element;
   const uri = method.getAttribute('Algorithm') ?? '';
+  const ivElements = childElements(method, OSCI_IV_LENGTH_NAMESPACE, 'IvLength');
+  if (ivElements.length > 1) throw new OsciError('ENCRYPTION_INVALID', 'more than one osci128:IvLength');
+  const ivValue = ivElements[0]?.getAttribute('Value');
+  return blockCipher(uri, {
+    legacy: options.legacy === true,
+    ...(ivValue === undefined || ivValue === null
+      ? { ivLength: options.defaultGcmIvLength ?? GCM_IV_LENGTH }
+      : { ivLength: /^(12|16)$/.test(ivValue) ? Number(ivValue) : Number.NaN }),
+  });
+}
+
+/**
+ * The cipher for an algorithm URI and, for AES-GCM, an IV length (12, or 16 as old OSCI libraries wrote).
+ * AES-CBC, 3DES and AES-GCM with a 16-byte IV only with `legacy`, else `ENCRYPTION_ALGORITHM_FORBIDDEN`.
+ */
+function blockCipher(
+  uri: string,
+  options: { readonly legacy: boolean; readonly ivLength: number },
+): BlockCipher {
   const spec = BLOCK_CIPHERS[uri];
-  if (spec === undefined || (spec.legacy && !legacy)) {
+  if (spec === undefined || (spec.legacy && !options.legacy)) {
     throw new OsciError('ENCRYPTION_ALGORITHM_FORBIDDEN', `content encryption not accepted: ${uri}`, {
       details: { algorithm: uri },
     });
   }
+  if (spec.mode === 'cbc' || options.ivLength === GCM_IV_LENGTH) return spec;
+  if (options.ivLength !== 16) {
+    throw new OsciError('ENCRYPTION_INVALID', 'osci128:IvLength must be 12 or 16');
+  }
+  if (!options.legacy) {
+    throw new OsciError(
+      'ENCRYPTION_ALGORITHM_FORBIDDEN',
+      'AES-GCM with a 16-byte IV is read only as legacy',
+      {
+        details: { algorithm: uri, ivLength: 16 },
+      },
+    );
+  }
+  return { ...spec, ivLength: 16 };
+}
+
+/**
+ * Decrypts bytes with a known symmetric key and an algorithm URI, as the key and algorithm of an OSCI
+ * attachment EncryptedData give them: AES-GCM (IV 12 bytes, or 16 with `legacy`), and with `legacy` AES-CBC
+ * and 3DES (IV prefix, XML Encryption padding). Forbidden algorithms are `ENCRYPTION_ALGORITHM_FORBIDDEN`,
+ * every other failure `DECRYPTION_FAILED`.
+ */
+export function decryptWithAlgorithm(
+  algorithmUri: string,
+  key: Uint8Array,
+  data: Uint8Array,
+  options: { readonly legacy?: boolean; readonly ivLength?: number } = {},
+): Buffer {
+  const spec = blockCipher(algorithmUri, {
+    legacy: options.legacy === true,
+    ivLength: options.ivLength ?? GCM_IV_LENGTH,
+  });
+  return decryptBlock(spec, Buffer.from(key), Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+}
+
+/**
+ * Checks that a content-encryption algorithm URI (and AES-GCM IV length) may be read: returns its key length,
+ * or throws `ENCRYPTION_ALGORITHM_FORBIDDEN` (unknown, or legacy without `legacy`).
+ */
+export function acceptedContentAlgorithm(
+  algorithmUri: string,
+  options: { readonly legacy?: boolean; readonly ivLength?: number } = {},
+): number {
+  return blockCipher(algorithmUri, {
+    legacy: options.legacy === true,
+    ivLength: options.ivLength ?? GCM_IV_LENGTH,
+  }).keyLength;
+}
+
+/** Key length in bytes of a content-encryption algorithm URI, or undefined if unknown. */
+export function contentKeyLength(algorithmUri: string): number | undefined {
+  return BLOCK_CIPHERS[algorithmUri]?.keyLength;
+}
+
+/** Unwraps the content key with the reader's private key (each EncryptedKey in turn) and decrypts. */
+function decryptWithKeyTransport(
+  encryptedData: Element,
+  spec: BlockCipher,
+  options: DecryptElementOptions,
+  ciphertextOf: () => Buffer,
+): Buffer {
+  const legacy = options.legacy === true;
   const keyInfo = single(encryptedData, DS_NAMESPACE, 'KeyInfo', true);
-  let candidates = keyInfo === undefined ? [] : childElements(keyInfo, XENC_NAMESPACE, 'EncryptedKey');
+  const candidates = keyInfo === undefined ? [] : childElements(keyInfo, XENC_NAMESPACE, 'EncryptedKey');
   if (candidates.length === 0)
     throw new OsciError('ENCRYPTION_INVALID', 'no xenc:EncryptedKey in ds:KeyInfo');
   const transports = candidates.map((candidate) => keyTransportOf(candidate, legacy));
@@ -595,26 +710,121 @@ export function decryptElement(encryptedData: Element, options: DecryptElementOp
     indices = indices.filter((index) => certificateOf(candidates[index] as Element)?.equals(own) === true);
     if (indices.length === 0) throw failure();
   }
-  const ciphertext = cipherValue(encryptedData);
-  let plaintext: Buffer | undefined;
+  const ciphertext = ciphertextOf();
   for (const index of indices) {
-    const candidate = candidates[index] as Element;
     try {
       const key = unwrapKey(
         transports[index] as KeyTransport,
         privateKey,
-        cipherValue(candidate),
+        cipherValue(candidates[index] as Element),
         spec.keyLength,
       );
-      plaintext = decryptBlock(spec, key, ciphertext);
+      const plaintext = decryptBlock(spec, key, ciphertext);
       key.fill(0);
-      break;
+      return plaintext;
     } catch {
       // try the next EncryptedKey; the caller learns only that none worked
     }
   }
-  candidates = [];
-  if (plaintext === undefined) throw failure();
+  throw failure();
+}
+
+export interface EncryptDetachedOptions {
+  readonly recipients: readonly Recipient[];
+  /** Default `aes256-gcm`. */
+  readonly algorithm?: ContentEncryptionAlgorithm;
+  /** URI of the CipherReference, e.g. `cid:osci_enc`. */
+  readonly cipherReference: string;
+  /** MimeType attribute of the EncryptedData. */
+  readonly mimeType?: string;
+  /** Write the `#base64` transform into the CipherReference (OSCI libraries do). Default false. */
+  readonly base64Transform?: boolean;
+  /** Write `osci128:IvLength Value="12"`. Default false. */
+  readonly ivLengthElement?: boolean;
+}
+
+/**
+ * Encrypts bytes (given as chunks, not concatenated) for every recipient and describes them with an
+ * xenc:EncryptedData whose CipherData is a CipherReference: the ciphertext (IV || AES-GCM ciphertext || tag)
+ * travels elsewhere, e.g. as a MIME part. Returns the EncryptedData (own document) and the ciphertext.
+ */
+export function encryptDetached(
+  chunks: readonly Uint8Array[],
+  options: EncryptDetachedOptions,
+): { readonly encryptedData: Element; readonly ciphertext: Buffer } {
+  if (options.recipients.length === 0) throw new OsciError('ENCRYPTION_INVALID', 'no recipients given');
+  const algorithm = options.algorithm ?? 'aes256-gcm';
+  const uri = CONTENT_URIS[algorithm];
+  if (uri === undefined) {
+    throw new OsciError(
+      'ENCRYPTION_ALGORITHM_FORBIDDEN',
+      `content encryption ${String(algorithm)} is not offered`,
+    );
+  }
+  const document = parseXmlStrict(
+    `<xenc:EncryptedData xmlns:xenc="${XENC_NAMESPACE}" xmlns:ds="${DS_NAMESPACE}"/>`,
+  );
+  const data = document.documentElement as Element;
+  if (options.mimeType !== undefined) data.setAttribute('MimeType', options.mimeType);
+  const key = generateContentKey(algorithm);
+  try {
+    data.appendChild(encryptionMethod(document, uri, options.ivLengthElement === true));
+    const keyInfo = ds(document, 'KeyInfo');
+    for (const recipient of options.recipients) keyInfo.appendChild(encryptedKey(document, recipient, key));
+    data.appendChild(keyInfo);
+    const ciphertext = encryptChunks(chunks, { key });
+    const reference = xenc(document, 'CipherReference');
+    reference.setAttribute('URI', options.cipherReference);
+    if (options.base64Transform === true) {
+      const transforms = xenc(document, 'Transforms');
+      transforms.appendChild(withAlgorithm(ds(document, 'Transform'), BASE64_TRANSFORM));
+      reference.appendChild(transforms);
+    }
+    const dataElement = xenc(document, 'CipherData');
+    dataElement.appendChild(reference);
+    data.appendChild(dataElement);
+    return { encryptedData: data, ciphertext };
+  } finally {
+    key.fill(0);
+  }
+}
+
+/**
+ * Decrypts the bytes a CipherReference of `encryptedData` points to (the caller resolves and decodes them):
+ * the same algorithm and key-transport checks as {@link decryptElement}; returns the plaintext. Every
+ * failure after the algorithm checks is `DECRYPTION_FAILED`.
+ */
+export function decryptDetached(
+  encryptedData: Element,
+  ciphertext: Uint8Array,
+  options: DecryptElementOptions,
+): Buffer {
+  if (encryptedData.namespaceURI !== XENC_NAMESPACE || encryptedData.localName !== 'EncryptedData') {
+    throw new OsciError('ENCRYPTION_INVALID', 'element is not an xenc:EncryptedData');
+  }
+  const data = single(encryptedData, XENC_NAMESPACE, 'CipherData') as Element;
+  if (
+    childElements(data, XENC_NAMESPACE, 'CipherReference').length !== 1 ||
+    childElements(data).length !== 1
+  ) {
+    throw new OsciError('ENCRYPTION_INVALID', 'CipherData needs exactly one CipherReference');
+  }
+  const spec = cipherOf(encryptedData, options);
+  const bytes = Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
+  return decryptWithKeyTransport(encryptedData, spec, options, () => bytes);
+}
+
+/**
+ * Decrypts an xenc:EncryptedData. Element and Content types replace the EncryptedData with the decrypted
+ * nodes; other types return the bytes. Every failure after the algorithm checks, whatever the step, is
+ * `DECRYPTION_FAILED`.
+ */
+export function decryptElement(encryptedData: Element, options: DecryptElementOptions): DecryptedContent {
+  if (encryptedData.namespaceURI !== XENC_NAMESPACE || encryptedData.localName !== 'EncryptedData') {
+    throw new OsciError('ENCRYPTION_INVALID', 'element is not an xenc:EncryptedData');
+  }
+  const spec = cipherOf(encryptedData, options);
+  const plaintext = decryptWithKeyTransport(encryptedData, spec, options, () => cipherValue(encryptedData));
 
   const type = encryptedData.getAttribute('Type');
   if (type !== TYPE_ELEMENT && type !== TYPE_CONTENT) {

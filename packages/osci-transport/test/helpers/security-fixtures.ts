@@ -88,3 +88,25 @@ export async function errorOf(action: () => unknown): Promise<OsciError> {
   }
   throw new Error('expected an error');
 }
+
+export type CertificateName = keyof TestPki['certificates'];
+
+/**
+ * The small PKI accessors the layer tests share. `current` is read lazily, so the helpers can be made at
+ * module level and the PKI loaded in `beforeAll`.
+ */
+export function pkiHelpers(current: () => TestPki) {
+  const cert = (name: CertificateName) => current().certificates[name];
+  return {
+    cert,
+    /** The certificate as base64 DER, as the message model carries it. */
+    b64: (name: CertificateName) => cert(name).certificateDer.toString('base64'),
+    /** Signer credentials: private key and certificate chain. */
+    credentials: (name: CertificateName) => ({
+      key: cert(name).privateKeyPem,
+      certificateChain: [cert(name).chainPem],
+    }),
+    /** Verification options trusting the test PKI's anchor. */
+    trust: () => ({ trustAnchors: [current().trustAnchorPem] }),
+  };
+}

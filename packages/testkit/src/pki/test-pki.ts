@@ -19,6 +19,7 @@ export type TestCertificateName =
   | 'subCa'
   | 'osciIntermediarySignature'
   | 'osciIntermediaryEncryption'
+  | 'osciIntermediaryTls'
   | 'passportAuthoritySignature'
   | 'passportAuthorityEncryption'
   | 'documentProducerSignature'
@@ -118,6 +119,7 @@ async function generateCertificates(): Promise<{
     producerSignature: rsa(2048),
     producerEncryption: rsa(2048),
     ldapServer: ec('P-256'),
+    intermediaryTls: ec('P-256'),
     // RSA >= 3000 bits, as BSI TR-02102-2 requires of TLS certificates.
     kbaServer: rsa(3072),
     kbaServerEc: ec('P-256'),
@@ -201,6 +203,8 @@ async function generateCertificates(): Promise<{
       keys.producerEncryption,
     ),
     ldapServer: server('ldap-server', { key: keys.ldapServer }),
+    // HTTPS of the local OSCI intermediary (the DVDV lists only https endpoints).
+    osciIntermediaryTls: server('osci-intermediary-tls', { key: keys.intermediaryTls }),
     kbaServer: server('kba-server', { key: keys.kbaServer }),
     kbaServerEc: server('kba-server-ec', { key: keys.kbaServerEc }),
     kbaClient: (async () =>

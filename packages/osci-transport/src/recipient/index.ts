@@ -1,0 +1,6 @@
+export {
+  createRecipientHandler,
+  type ReceivedDelivery,
+  type RecipientHandlerOptions,
+  type RecipientReply,
+} from './handler.js';

@@ -139,7 +139,10 @@ interface Open {
  */
 export function scanWellFormed(source: string, maxElements: number): LightScan | undefined {
   const xml =
-    source.includes('\r') || source.includes('\u0085') || source.includes('\u2028') || source.includes('\u2029')
+    source.includes('\r') ||
+    source.includes('\u0085') ||
+    source.includes('\u2028') ||
+    source.includes('\u2029')
       ? normalizeLineEndings(source)
       : source;
   const length = xml.length;

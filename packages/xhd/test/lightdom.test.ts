@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseXhdMessage, validateSchema, validateXhd } from '../src/index.js';
 import { fromBase64 } from '../src/binary.js';
+import { parseXhdMessage, validateSchema, validateXhd } from '../src/index.js';
 import { scanWellFormed } from '../src/lightdom.js';
 import { type DomElement, type DomNode, parseDom, parseRoot } from '../src/parse.js';
 import { XSI_NAMESPACE } from '../src/serialize.js';
@@ -91,10 +91,13 @@ async function agrees(xml: string): Promise<boolean> {
 }
 
 const base64Lines = (xml: string) =>
-  xml.replace(/(<xhd:Daten>)([A-Za-z0-9+/=]+)(<\/xhd:Daten>)/g, (_, open: string, data: string, close: string) => {
-    const lines = data.match(/.{1,76}/g) ?? [];
-    return `${open}\n${lines.join('\n')}\n${close}`;
-  });
+  xml.replace(
+    /(<xhd:Daten>)([A-Za-z0-9+/=]+)(<\/xhd:Daten>)/g,
+    (_, open: string, data: string, close: string) => {
+      const lines = data.match(/.{1,76}/g) ?? [];
+      return `${open}\n${lines.join('\n')}\n${close}`;
+    },
+  );
 
 /** Variants of a valid order that use what the light tree must handle as xmldom does. */
 const VARIANTS: Readonly<Record<string, (xml: string) => string>> = {
@@ -110,16 +113,22 @@ const VARIANTS: Readonly<Record<string, (xml: string) => string>> = {
       .replaceAll('Köln', 'K&#246;ln &#xF6; &#x1F600; &amp;&lt;&gt;&quot;&apos;')
       .replace('Mustermann', 'Muster&amp;mann'),
   'CDATA sections': (xml) =>
-    xml.replace('<xhd:Name>Mustermann</xhd:Name>', '<xhd:Name><![CDATA[Muster<&>]]>mann<![CDATA[]]></xhd:Name>'),
+    xml.replace(
+      '<xhd:Name>Mustermann</xhd:Name>',
+      '<xhd:Name><![CDATA[Muster<&>]]>mann<![CDATA[]]></xhd:Name>',
+    ),
   'comments and processing instructions inside': (xml) =>
     xml
       .replace('<xhd:Name>Mustermann</xhd:Name>', '<xhd:Name>Muster<!-- x -->mann<?pi data?></xhd:Name>')
       .replace('<xhd:Nachrichtenkopf>', '<!-- vor dem Kopf --><?pi x?><xhd:Nachrichtenkopf>'),
   'comments, PIs and space around the root': (xml) =>
-    xml.replace('?>\n', '?>\n<!-- a -->\n<?pi b?>\n') + '\n<!-- c -->\n<?pi d?>\n  \n',
+    `${xml.replace('?>\n', '?>\n<!-- a -->\n<?pi b?>\n')}\n<!-- c -->\n<?pi d?>\n  \n`,
   'no XML declaration': (xml) => xml.slice(xml.indexOf('?>') + 2).trimStart(),
   'XML declaration in single quotes, standalone': (xml) =>
-    xml.replace('<?xml version="1.0" encoding="UTF-8"?>', "<?xml version = '1.0' encoding='UTF-8' standalone='yes' ?>"),
+    xml.replace(
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      "<?xml version = '1.0' encoding='UTF-8' standalone='yes' ?>",
+    ),
   'space in end tags and before />': (xml) => xml.replaceAll('</xhd:Name>', '</xhd:Name \n >'),
   'empty elements, self-closing and not': (xml) =>
     xml.replace('<xhd:Name>Erika</xhd:Name>', '<xhd:Name />').replace('Mustermann', ''),
@@ -136,8 +145,12 @@ const VARIANTS: Readonly<Record<string, (xml: string) => string>> = {
       .replace('</xhd:Nachrichtenkopf>', '</k:Nachrichtenkopf>'),
   'base64 in lines of 76 characters': base64Lines,
   'non-canonical base64 padding bits': (xml) =>
-    xml.replace(/(<xhd:Daten>[A-Za-z0-9+/]*)([A-Za-z0-9+/])(=<\/xhd:Daten>)/, (_, a: string, __, c: string) => `${a}B${c}`),
-  'an unknown element': (xml) => xml.replace('<xhd:AntragsID>', '<xhd:Unbekannt>x</xhd:Unbekannt><xhd:AntragsID>'),
+    xml.replace(
+      /(<xhd:Daten>[A-Za-z0-9+/]*)([A-Za-z0-9+/])(=<\/xhd:Daten>)/,
+      (_, a: string, __, c: string) => `${a}B${c}`,
+    ),
+  'an unknown element': (xml) =>
+    xml.replace('<xhd:AntragsID>', '<xhd:Unbekannt>x</xhd:Unbekannt><xhd:AntragsID>'),
   'text where only elements belong': (xml) => xml.replace('<xhd:AntragsID>', 'Text<xhd:AntragsID>'),
 };
 
@@ -150,8 +163,7 @@ const LEFT_TO_XMLDOM: Readonly<Record<string, (xml: string) => string>> = {
       '<xhd:any><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/></xhd:any></xhd:BestellungDokument>',
     ),
   'a non-ASCII element name': (xml) => xml.replace('<xhd:AntragsID>', '<xhd:Größe/><xhd:AntragsID>'),
-  'a namespace undeclared with xmlns=""': (xml) =>
-    xml.replace('<xhd:AntragsID>', '<xhd:AntragsID xmlns="">'),
+  'a namespace undeclared with xmlns=""': (xml) => xml.replace('<xhd:AntragsID>', '<xhd:AntragsID xmlns="">'),
   'a root in no namespace': () => '<BestellungDokument><a/></BestellungDokument>',
 };
 
@@ -181,7 +193,8 @@ describe('light tree (validateXhd fast path)', () => {
       const xml = variant(reisepass);
       const result = await validateXhd(xml);
       const reference = modelOrError(() => parseXhdMessage(xml));
-      if ('model' in (reference as object)) expect(result.message).toEqual((reference as { model: unknown }).model);
+      if ('model' in (reference as object))
+        expect(result.message).toEqual((reference as { model: unknown }).model);
     }
     const broken = reisepass.replace('<xhd:Groesse>160</xhd:Groesse>', '<xhd:Groesse>abc</xhd:Groesse>');
     const issues = await validateSchema(broken);
@@ -198,7 +211,9 @@ describe('light tree (validateXhd fast path)', () => {
   });
 
   it('still leaves the libxml2 refusals to the general path', async () => {
-    const unbound = reisepass.replace('<xhd:AntragsID>', '<q:AntragsID>').replace('</xhd:AntragsID>', '</q:AntragsID>');
+    const unbound = reisepass
+      .replace('<xhd:AntragsID>', '<q:AntragsID>')
+      .replace('</xhd:AntragsID>', '</q:AntragsID>');
     expect(await parseForXsd(unbound)).toBeUndefined();
     expect((await validateXhd(unbound)).issues.map((i) => i.code)).toEqual(['XML_MALFORMED']);
     const loneSurrogate = reisepass.replace('Mustermann', 'Muster\ud800mann');

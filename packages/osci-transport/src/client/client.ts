@@ -485,26 +485,9 @@ export function createOsciClient(options: OsciClientOptions): OsciClient {
   async function storeOn(channel: Channel, input: StoreDeliveryInput): Promise<DeliveryReceipt> {
     if (input.chunkSize !== undefined) return storeChunkedOn(channel, input, input.chunkSize);
     const messageId = input.messageId ?? (await getMessageIdOn(channel));
+    // The channel fills in the ControlBlock (challenge, sequence number) of the dialog it belongs to.
     const { message } = await channel.send<ResponseToStoreDelivery>(
-      {
-        type: 'storeDelivery',
-        controlBlock: { id: 'controlblock', sequenceNumber: 0, challenge: '' },
-        qualityOfTimestamp: {
-          creation: { id: 'qot-creation', quality: 'plain' },
-          reception: { id: 'qot-reception', quality: 'plain' },
-        },
-        storeDelivery: {
-          id: 'storedelivery',
-          messageId,
-          ...(input.subject === undefined ? {} : { subject: input.subject }),
-        },
-        nonIntermediaryCertificates: {
-          ...ownCertificates(),
-          cipherCertificateAddressee: osciCertificate(input.addresseeCipherCertificate),
-        },
-        contentPackage: input.content.contentPackage,
-        ...common(),
-      },
+      storeRequest(input, messageId),
       input.content.attachments,
     );
     const feedback = check(message);

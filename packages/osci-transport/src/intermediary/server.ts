@@ -699,27 +699,39 @@ export async function startIntermediary(options: IntermediaryOptions): Promise<I
     return { message: response };
   }
 
+  /** The process card of a delivery to an active recipient, after checking the certificates it names. */
+  async function activeDeliveryCard(
+    kind: 'forward' | 'mediate',
+    request: ForwardDelivery | MediateDelivery,
+    ctx: Context,
+    addressee: string,
+    messageId: string,
+    subject: string | undefined,
+  ): Promise<ProcessCardRecord> {
+    const inspections = [
+      ...ctx.inspections,
+      ...(await checkDeliveryCertificates(request.nonIntermediaryCertificates)),
+    ];
+    const creation = now();
+    return {
+      messageId,
+      kind,
+      originator: ctx.client,
+      addressee,
+      ...(subject === undefined ? {} : { subject }),
+      creation,
+      forwarding: now(),
+      recentModification: creation,
+      inspections,
+    };
+  }
+
   async function forwardDelivery(request: ForwardDelivery, ctx: Context, ok: string): Promise<Handled> {
     const { messageId, subject, contentReceiverUri } = request.forwardDelivery;
     const recipient = resolveRecipient(request, contentReceiverUri);
     const release = mailbox.reserve(messageId);
     try {
-      const inspections = [
-        ...ctx.inspections,
-        ...(await checkDeliveryCertificates(request.nonIntermediaryCertificates)),
-      ];
-      const creation = now();
-      let card: ProcessCardRecord = {
-        messageId,
-        kind: 'forward',
-        originator: ctx.client,
-        addressee: recipient.key,
-        ...(subject === undefined ? {} : { subject }),
-        creation,
-        forwarding: now(),
-        recentModification: creation,
-        inspections,
-      };
+      let card = await activeDeliveryCard('forward', request, ctx, recipient.key, messageId, subject);
       const accept: AcceptDelivery = {
         type: 'acceptDelivery',
         controlBlock: { id: 'controlblock', challenge: newChallenge() },
@@ -763,22 +775,7 @@ export async function startIntermediary(options: IntermediaryOptions): Promise<I
     if (request.mediateDelivery.messageId === undefined) await mailbox.issueMessageId(messageId, ctx.client);
     const release = mailbox.reserve(messageId);
     try {
-      const inspections = [
-        ...ctx.inspections,
-        ...(await checkDeliveryCertificates(request.nonIntermediaryCertificates)),
-      ];
-      const creation = now();
-      let card: ProcessCardRecord = {
-        messageId,
-        kind: 'mediate',
-        originator: ctx.client,
-        addressee: recipient.key,
-        ...(subject === undefined ? {} : { subject }),
-        creation,
-        forwarding: now(),
-        recentModification: creation,
-        inspections,
-      };
+      let card = await activeDeliveryCard('mediate', request, ctx, recipient.key, messageId, subject);
       const replyId = randomBytes(24).toString('base64');
       await mailbox.issueMessageId(replyId, recipient.key);
       const processOrder: ProcessDelivery = {

@@ -130,7 +130,8 @@ function isSpace(code: number): boolean {
 
 interface Open {
   readonly element: LightElement;
-  readonly namespaces: Record<string, string>;
+  /** Prefixes this element declares ('' for the default namespace), unbound again when it closes. */
+  readonly declared: readonly string[];
 }
 
 /**
@@ -152,15 +153,24 @@ export function scanWellFormed(source: string, maxElements: number): LightScan |
     if (declaration === null) return undefined;
     position = declaration[0].length;
   }
+  // Line numbers as xmldom counts them (after the line-end normalisation above): each `\n` is found once.
   let line = 1;
-  let lineCounted = 0;
+  let nextNewline = xml.indexOf('\n');
   const lineAt = (index: number): number => {
-    for (let nl = xml.indexOf('\n', lineCounted); nl >= 0 && nl < index; nl = xml.indexOf('\n', nl + 1))
+    while (nextNewline >= 0 && nextNewline < index) {
       line++;
-    lineCounted = index;
+      nextNewline = xml.indexOf('\n', nextNewline + 1);
+    }
     return line;
   };
   const stack: Open[] = [];
+  // In-scope namespaces: one stack of URIs per prefix, so that lookups and scopes stay O(1) however deep the
+  // nesting and however many declarations there are (no copy of the whole map per element).
+  const bindings = new Map<string, string[]>();
+  const bound = (prefix: string): string | undefined => bindings.get(prefix)?.at(-1);
+  const unbind = (declared: readonly string[]): void => {
+    for (const prefix of declared) bindings.get(prefix)?.pop();
+  };
   let root: LightElement | undefined;
   let rootNamespace: string | undefined;
   let elements = 0;
@@ -207,6 +217,7 @@ export function scanWellFormed(source: string, maxElements: number): LightScan |
       if (end < 0 || top === undefined) return undefined;
       if (xml.slice(open + 2, end).trimEnd() !== top.element.nodeName) return undefined;
       stack.pop();
+      unbind(top.declared);
       position = end + 1;
       continue;
     }
@@ -220,6 +231,7 @@ export function scanWellFormed(source: string, maxElements: number): LightScan |
     const qName = xml.slice(open + 1, p);
     if (!NAME.test(qName)) return undefined;
     const raw: { name: string; value: string }[] = [];
+    const names = new Set<string>();
     let selfClosing = false;
     for (;;) {
       while (p < length && isSpace(xml.charCodeAt(p))) p++;
@@ -241,7 +253,8 @@ export function scanWellFormed(source: string, maxElements: number): LightScan |
         p++;
       }
       const name = xml.slice(nameStart, p);
-      if (!NAME.test(name) || raw.some((a) => a.name === name)) return undefined;
+      if (!NAME.test(name) || names.has(name)) return undefined;
+      names.add(name);
       while (p < length && isSpace(xml.charCodeAt(p))) p++;
       if (xml.charCodeAt(p) !== 0x3d) return undefined;
       p++;
@@ -261,13 +274,15 @@ export function scanWellFormed(source: string, maxElements: number): LightScan |
       if (!isSpace(after) && after !== 0x3e && after !== 0x2f) return undefined;
     }
 
-    const inherited: Record<string, string> = top?.namespaces ?? {};
-    let namespaces = inherited;
+    const declared: string[] = [];
     for (const { name, value } of raw) {
       if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
       if (value === '') return undefined;
-      if (namespaces === inherited) namespaces = { ...inherited };
-      namespaces[name === 'xmlns' ? '' : name.slice(6)] = value;
+      const prefix = name === 'xmlns' ? '' : name.slice(6);
+      const uris = bindings.get(prefix);
+      if (uris === undefined) bindings.set(prefix, [value]);
+      else uris.push(value);
+      declared.push(prefix);
     }
     const attributes: LightAttribute[] = [];
     for (const { name, value } of raw) {
@@ -278,16 +293,16 @@ export function scanWellFormed(source: string, maxElements: number): LightScan |
       if (name === 'xmlns' || prefix === 'xmlns') namespaceURI = XMLNS_NAMESPACE;
       else if (prefix === 'xml') namespaceURI = XML_NAMESPACE;
       else if (prefix !== null) {
-        const bound = namespaces[prefix];
-        if (bound === undefined) return undefined;
-        namespaceURI = bound;
+        const uri = bound(prefix);
+        if (uri === undefined) return undefined;
+        namespaceURI = uri;
       }
       attributes.push({ namespaceURI, localName, value });
     }
     const colon = qName.indexOf(':');
     const prefix = colon < 0 ? null : qName.slice(0, colon);
     const localName = colon < 0 ? qName : qName.slice(colon + 1);
-    const namespaceURI = namespaces[prefix ?? ''];
+    const namespaceURI = bound(prefix ?? '');
     if (namespaceURI === undefined || (rootNamespace !== undefined && namespaceURI !== rootNamespace)) {
       return undefined;
     }
@@ -299,7 +314,8 @@ export function scanWellFormed(source: string, maxElements: number): LightScan |
       root = element;
       rootNamespace = namespaceURI;
     } else top.element.append(element);
-    if (!selfClosing) stack.push({ element, namespaces });
+    if (selfClosing) unbind(declared);
+    else stack.push({ element, declared });
     position = p;
   }
   if (root === undefined || stack.length > 0) return undefined;

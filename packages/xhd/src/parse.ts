@@ -565,6 +565,24 @@ function kopf(r: Reader): Nachrichtenkopf {
   };
 }
 
+/** Whether `text` has `word` (upper-case ASCII) at `at`, ASCII letters in any case – as a regex with `/i`. */
+function hasWordAt(text: string, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    const code = text.charCodeAt(at + k);
+    const upper = word.charCodeAt(k);
+    if (code !== upper && code !== (upper | 0x20)) return false;
+  }
+  return true;
+}
+
+/** `/<!DOCTYPE|<!ENTITY/i.test(xml)`, without running a case-insensitive regex over the whole text. */
+function hasDeclaration(xml: string): boolean {
+  for (let at = xml.indexOf('<!'); at >= 0; at = xml.indexOf('<!', at + 2)) {
+    if (hasWordAt(xml, at + 2, 'DOCTYPE') || hasWordAt(xml, at + 2, 'ENTITY')) return true;
+  }
+  return false;
+}
+
 /** Refuses what a strict XhD reader never needs: DTDs, entity declarations, oversized input. */
 export function assertSafeXml(xml: string, options: ParseOptions = {}): void {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -574,7 +592,7 @@ export function assertSafeXml(xml: string, options: ParseOptions = {}): void {
       details: { size, maxBytes },
     });
   }
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
+  if (hasDeclaration(xml)) {
     throw new XhdError('XHD_DOCTYPE_FORBIDDEN', 'DOCTYPE and entity declarations are not allowed in XhD.');
   }
 }

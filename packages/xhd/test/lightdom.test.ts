@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromBase64 } from '../src/binary.js';
-import { parseXhdMessage, validateSchema, validateXhd } from '../src/index.js';
+import { assertSafeXml, parseXhdMessage, validateSchema, validateXhd } from '../src/index.js';
 import { scanWellFormed } from '../src/lightdom.js';
 import { type DomElement, type DomNode, parseDom, parseRoot } from '../src/parse.js';
 import { XSI_NAMESPACE } from '../src/serialize.js';
@@ -143,6 +143,17 @@ const VARIANTS: Readonly<Record<string, (xml: string) => string>> = {
     xml
       .replace('<xhd:Nachrichtenkopf>', `<k:Nachrichtenkopf xmlns:k="${NS}">`)
       .replace('</xhd:Nachrichtenkopf>', '</k:Nachrichtenkopf>'),
+  'a prefix bound to another URI in an inner scope only': (xml) =>
+    xml.replace('<xhd:Nachrichtenkopf>', '<xhd:Nachrichtenkopf xmlns:xsi="urn:other" xsi:type="x">'),
+  'the default namespace in an inner scope only': (xml) => {
+    const start = xml.indexOf('<xhd:Nachrichtenkopf>');
+    const end = xml.indexOf('</xhd:Nachrichtenkopf>') + '</xhd:Nachrichtenkopf>'.length;
+    const kopf = xml
+      .slice(start, end)
+      .replace(/<(\/?)xhd:/g, '<$1')
+      .replace('<Nachrichtenkopf>', `<Nachrichtenkopf xmlns="${NS}">`);
+    return xml.slice(0, start) + kopf + xml.slice(end);
+  },
   'base64 in lines of 76 characters': base64Lines,
   'non-canonical base64 padding bits': (xml) =>
     xml.replace(
@@ -210,6 +221,22 @@ describe('light tree (validateXhd fast path)', () => {
     );
   });
 
+  it('stays linear with many attributes, namespace declarations and nesting levels, without line ends', () => {
+    // Quadratic work anywhere (a line count, a namespace map copied per element, a duplicate-attribute scan)
+    // would take minutes here; linear work takes well under a second.
+    const attributes = Array.from({ length: 50_000 }, (_, i) => ` a${i}="${i}"`).join('');
+    const depth = 50_000;
+    const open = Array.from({ length: depth }, (_, i) => `<p:e xmlns:p="${NS}" xmlns:q${i}="urn:${i}">`).join(
+      '',
+    );
+    const xml = `<p:root xmlns:p="${NS}"${attributes}>${open}${'</p:e>'.repeat(depth)}</p:root>`;
+    const started = performance.now();
+    const scan = scanWellFormed(xml, 2 * depth);
+    expect(scan !== undefined && 'root' in scan).toBe(true);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(scanWellFormed(xml, depth)).toEqual({ tooManyElements: true });
+  });
+
   it('still leaves the libxml2 refusals to the general path', async () => {
     const unbound = reisepass
       .replace('<xhd:AntragsID>', '<q:AntragsID>')
@@ -234,5 +261,35 @@ describe('fromBase64', () => {
       expect(fromBase64(bad)).toBeUndefined();
     expect(fromBase64('AQID')).toBeInstanceOf(Uint8Array);
     expect(Buffer.isBuffer(fromBase64('AQID'))).toBe(false);
+  });
+});
+
+describe('assertSafeXml', () => {
+  it('refuses DOCTYPE and ENTITY in any letter case, anywhere, exactly as /<!DOCTYPE|<!ENTITY/i', () => {
+    const samples = [
+      '<!DOCTYPE x><x/>',
+      '<x><!-- <!doctype --></x>',
+      '<x><![CDATA[<!EnTiTy]]></x>',
+      '<x>&lt;!ENTITY</x>',
+      '<x><!-- --></x>',
+      '<x><![CDATA[ ]]></x>',
+      '<!DOCTYP><x/>',
+      '<!ENTIT',
+      '<!ENT\u0131TY',
+      '<!DOCTYPE',
+      '<<!!DocType',
+      '',
+    ];
+    for (const xml of samples) {
+      const refused = (() => {
+        try {
+          assertSafeXml(xml);
+          return false;
+        } catch (error) {
+          return (error as { code?: string }).code === 'XHD_DOCTYPE_FORBIDDEN';
+        }
+      })();
+      expect(refused, xml).toBe(/<!DOCTYPE|<!ENTITY/i.test(xml));
+    }
   });
 });

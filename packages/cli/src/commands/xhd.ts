@@ -46,66 +46,19 @@ export async function xhdValidate(file: string, options: XhdValidateOptions): Pr
 }
 
 /**
- * A complete passport order (Reisepass, one application) with synthetic photo and fingerprints (real
- * headers, no real person), marked as a test message. Fixed dates keep the output reproducible.
+ * A complete passport order (Reisepass, one application) with synthetic photo and fingerprints, marked as a test
+ * message. A fixed date keeps the output reproducible.
  */
 export async function exampleBestellung(): Promise<string> {
-  const { buildXhd, syntheticJpeg, syntheticWsq } = await import('@egovkit/xhd');
-  const lichtbild = syntheticJpeg({ width: 827, height: 1063, bytes: 20_000 });
-  const finger = (seed: number) => syntheticWsq({ width: 400, height: 500, bytes: 12_000, seed });
-  const { xml } = buildXhd({
-    produktart: 'RP',
-    kopf: {
-      nachrichtenId: 'N-2026-000123',
-      bestellnummer: 'B-2026-000123',
-      senderkennung: 'psb:04011300_00',
-      empfaengerkennung: 'dh:0001',
-      verfahrenskennung: 'egovkit CLI example',
-      testnachricht: 1,
-      erstellungszeitpunkt: '2026-11-25T09:30:00Z',
-    },
-    antraege: [
-      {
-        antragsId: 'A1',
-        passart: 'P',
-        person: {
-          familienname: 'Mustermann',
-          vornamen: 'Erika',
-          geburtsdatum: '1984-08-12',
-          geburtsort: 'Berlin',
-          anschrift: { strasseUndHausnummer: 'Heidestraße 17', postleitzahl: '51147', ort: 'Köln' },
-          geschlecht: '001',
-          groesse: 160,
-        },
-        dokument: {
-          seriennummer: 'C01X00T478',
-          gueltigVon: '2026-11-25',
-          gueltigBis: '2036-11-24',
-          behoerde: { kurzbezeichnung: 'Stadt Köln' },
-        },
-        biometrie: {
-          antragszeitpunkt: '2026-11-25T09:12:00Z',
-          qsSoftwareVersion: 'QS-Demo 3.1.0',
-          sollwerteVersion: 'Sollwerte 2024-1',
-          lichtbild: { daten: lichtbild },
-          fingerabdruecke: [
-            { fingerposition: 2, daten: finger(2), qualitaetswert: 64 },
-            { fingerposition: 7, daten: finger(7), qualitaetswert: 58 },
-          ],
-        },
-      },
-    ],
-    rechnungsadresse: { zeilen: ['Stadt Köln', 'Bürgeramt', '50667 Köln'] },
-    lieferadresse: { zeilen: ['Stadt Köln', 'Bürgeramt', '50667 Köln'] },
-    zertifizierteKomponenten: [
-      {
-        komponentenName: 'Fingerabdruckleser Demo',
-        versionsinformation: '2.0',
-        zertifizierungsId: 'BSI-K-TR-0000-2026',
-      },
-    ],
-  });
-  return xml;
+  const { exampleOrder } = await import('../example-order.js');
+  return exampleOrder({
+    now: new Date('2026-11-25T09:30:00Z'),
+    bestellnummer: 'B-2026-000123',
+    senderkennung: 'psb:04011300_00',
+    empfaengerkennung: 'dbs:490030010000',
+    verfahrenskennung: 'egovkit CLI example',
+    testnachricht: 1,
+  }).xml;
 }
 
 export interface XhdBuildOptions {

@@ -20,7 +20,7 @@ import {
 import type { TestPki } from '@egovkit/testkit/pki';
 import { auftragsinformationFor, parseXhdMessage, validateXhd } from '@egovkit/xhd';
 import { fromOsciContentContainer, toOsciContentContainer } from '@egovkit/xhd/osci';
-import { demoApplication } from './application.js';
+import { exampleOrder } from '../example-order.js';
 import {
   AUTHORITY_SERVICE,
   DEMO_BASE_DN,
@@ -179,7 +179,13 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
       'Passbehörde',
       'XhD passport application built and validated',
       async (fact) => {
-        const built = demoApplication(now, orderNumber);
+        const built = exampleOrder({
+          now,
+          bestellnummer: orderNumber,
+          senderkennung: DEMO_PARTIES.authority.kennung,
+          empfaengerkennung: DEMO_PARTIES.producer.kennung,
+          verfahrenskennung: 'egovkit-demo 0.1',
+        });
         const result = await validateXhd(built.xml);
         if (!result.valid)
           fail('XHD_INVALID', result.issues.map((issue) => `${issue.code} ${issue.path}`).join('; '));

@@ -1,13 +1,25 @@
 import { buildXhd, syntheticJpeg, syntheticWsq } from '@egovkit/xhd';
-import { DEMO_PARTIES } from './directory.js';
 
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 
+export interface ExampleOrderOptions {
+  /** Creation time of the order; the application date and the validity (PassG § 5 (1)) follow from it. */
+  readonly now: Date;
+  readonly bestellnummer: string;
+  readonly senderkennung: string;
+  readonly empfaengerkennung: string;
+  readonly verfahrenskennung: string;
+  /** Mark the order as a test message (`Testnachricht`). */
+  readonly testnachricht?: number;
+}
+
 /**
- * A passport application (XhD BestellungDokument, Produktart RP) for a fictional applicant, dated today:
- * synthetic photo and fingerprints (real headers, no real person), validity per PassG § 5 (1).
+ * A passport order (XhD BestellungDokument, Produktart RP, one application) for a fictional applicant: synthetic
+ * photo and fingerprints (real headers, no real person), valid for 10 years from `now` (PassG § 5 (1)). Used by
+ * `egovkit xhd build --example` (fixed date) and by the demo (today).
  */
-export function demoApplication(now: Date, orderNumber: string) {
+export function exampleOrder(options: ExampleOrderOptions) {
+  const { now, bestellnummer } = options;
   const validUntil = new Date(now);
   validUntil.setUTCFullYear(validUntil.getUTCFullYear() + 10);
   validUntil.setUTCDate(validUntil.getUTCDate() - 1);
@@ -16,11 +28,12 @@ export function demoApplication(now: Date, orderNumber: string) {
   return buildXhd({
     produktart: 'RP',
     kopf: {
-      nachrichtenId: `N-${orderNumber}`,
-      bestellnummer: orderNumber,
-      senderkennung: DEMO_PARTIES.authority.kennung,
-      empfaengerkennung: DEMO_PARTIES.producer.kennung,
-      verfahrenskennung: 'egovkit-demo 0.1',
+      nachrichtenId: `N-${bestellnummer}`,
+      bestellnummer,
+      senderkennung: options.senderkennung,
+      empfaengerkennung: options.empfaengerkennung,
+      verfahrenskennung: options.verfahrenskennung,
+      ...(options.testnachricht === undefined ? {} : { testnachricht: options.testnachricht }),
       erstellungszeitpunkt: stamp,
     },
     antraege: [

@@ -127,6 +127,8 @@ function ausweisOrder(small: boolean): BestellungInput {
       ruecksendeadresse: 'Stadt Köln, Bürgeramt, 50667 Köln',
       versand: true,
     },
+    // Residence in Germany (Anschrift.Staat D<<): WohnortID required (TR-03123-2 Table 6 note 7).
+    wohnortId: '053150000000',
   };
   return { produktart: 'PA', kopf: kopf('PA', 'pab:04011300_00'), antraege: [antrag], ...adressen };
 }
@@ -196,6 +198,7 @@ function eidKarteOrder(): BestellungInput {
     person: { ...person, familienname: 'Rossi', vornamen: 'Giulia', staatsangehoerigkeit: 'ITA' },
     dokument: dokument(serial('Y01X00T49')),
     pin: pinDaten,
+    wohnortId: '053150000000',
   };
   return { produktart: 'UB', kopf: kopf('UB', 'eid:04011300_00'), antraege: [antrag], ...adressen };
 }
@@ -208,6 +211,7 @@ function kinderausweisOrder(): BestellungInput {
     dokument: { ...dokument('L01X00T471'), gueltigBis: '2032-11-24' },
     biometrie: biometrie(3_000, 2_000, 70),
     pin: pinDaten,
+    wohnortId: '053150000000',
   };
   return { produktart: 'PA', kopf: kopf('PA-K', 'pab:04011300_00'), antraege: [antrag], ...adressen };
 }
@@ -717,6 +721,54 @@ const DEFECTS: readonly Defect[] = [
         tag('Infoblatt', Buffer.from('GIF89a egovkit').toString('base64')),
       ),
     ['INFOBLATT_NOT_PDF'],
+  ],
+  [
+    'field-length-familienname.xml',
+    'ID card: Familienname of 121 characters (TR-03123-2 Table 9: at most 120)',
+    'PA',
+    (x) => once(x, tag('Name', 'Mustermann'), tag('Name', 'Mustermann'.padEnd(121, 'n'))),
+    ['TEXT_TOO_LONG'],
+  ],
+  [
+    'field-length-kurzbezeichnung.xml',
+    'residence permit: Behoerdenname/Kurzbezeichnung of 91 characters (TR-03123-2 Table 12: at most 90)',
+    'AT',
+    (x) =>
+      once(x, tag('Kurzbezeichnung', 'Stadt Köln'), tag('Kurzbezeichnung', 'Stadt Köln'.padEnd(91, '-'))),
+    ['TEXT_TOO_LONG'],
+  ],
+  [
+    'field-length-komponente.xml',
+    'passport: KomponentenName of 41 characters (TR-03123-2 Table 10: at most 40)',
+    'RP',
+    (x) =>
+      once(
+        x,
+        tag('KomponentenName', 'Fingerabdruckleser Demo'),
+        tag('KomponentenName', 'Fingerabdruckleser Demo'.padEnd(41, '.')),
+      ),
+    ['TEXT_TOO_LONG'],
+  ],
+  [
+    'wohnort-id-pa.xml',
+    'ID card for an applicant living in Germany (Staat D<<) without WohnortID (TR-03123-2 Table 6 note 7)',
+    'PA',
+    (x) => once(x, /<xhd:WohnortID>[^<]*<\/xhd:WohnortID>\s*/, ''),
+    ['WOHNORT_ID_MISSING'],
+  ],
+  [
+    'staatsangehoerigkeit-at.xml',
+    'residence permit without Staatsangehoerigkeit (TR-03123-2 Table 6: required for AT)',
+    'AT',
+    (x) => once(x, /<xhd:Staatsangehoerigkeit>[\s\S]*?<\/xhd:Staatsangehoerigkeit>\s*/, ''),
+    ['STAATSANGEHOERIGKEIT_MISSING'],
+  ],
+  [
+    'staatsangehoerigkeit-ra.xml',
+    'travel document without Staatsangehoerigkeit (TR-03123-2 Table 6: required for RA)',
+    'RA',
+    (x) => once(x, /<xhd:Staatsangehoerigkeit>[\s\S]*?<\/xhd:Staatsangehoerigkeit>\s*/, ''),
+    ['STAATSANGEHOERIGKEIT_MISSING'],
   ],
 ];
 

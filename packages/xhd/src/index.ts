@@ -111,6 +111,7 @@ export {
   selectProfile,
   type XhdFollowUpMessage,
   type XhdMessageRuleId,
+  type XhdOrderField,
   type XhdProfile,
   type XhdProfileLimits,
   type XhdRuleId,

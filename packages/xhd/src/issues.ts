@@ -52,6 +52,7 @@ export type XhdIssueCode =
   | 'REPLY_SERIAL_COUNT_EXCEEDED'
   | 'EID_UNDER_AGE'
   | 'WOHNORT_ID_MISSING'
+  | 'STAATSANGEHOERIGKEIT_MISSING'
   | 'TRAVEL_DOCUMENT_ENTRY_NOT_ALLOWED'
   | 'NUTZDATEN_ENCRYPTED';
 
@@ -293,6 +294,11 @@ export const DEFAULT_MESSAGES: MessageCatalogue = {
   WOHNORT_ID_MISSING: {
     de: () => 'Die WohnortID fehlt; sie ist für diese Produktart Pflicht.',
     en: () => 'WohnortID is missing; it is required for this product type.',
+  },
+  STAATSANGEHOERIGKEIT_MISSING: {
+    de: (p) => `Die Staatsangehörigkeit fehlt; sie ist für Produktart ${p.produktart} Pflicht.`,
+    en: (p) =>
+      `Staatsangehoerigkeit (nationality) is missing; it is required for product type ${p.produktart}.`,
   },
   TRAVEL_DOCUMENT_ENTRY_NOT_ALLOWED: {
     de: (p) => `${p.field} ist nur beim Reiseausweis für Ausländer (RA) erlaubt, nicht bei ${p.art}.`,

@@ -15,7 +15,31 @@ export type XhdRuleId =
   | 'dienstinfo'
   | 'eid-nutzung'
   | 'wohnort-id'
+  | 'wohnort-id-inland'
+  | 'staatsangehoerigkeit'
+  | 'field-lengths'
   | 'reiseausweis';
+
+/** Fields of an order whose longest value a profile can limit (rule `field-lengths`, characters). */
+export type XhdOrderField =
+  | 'AntragsID'
+  | 'Familienname'
+  | 'Vorname'
+  | 'Geburtsname'
+  | 'Ordens_Kuenstlername'
+  | 'StrasseUndHausnummer'
+  | 'Ort'
+  | 'Geburtsort'
+  | 'Augenfarbe'
+  | 'Behoerdenname.Name'
+  | 'Behoerdenname.Kurzbezeichnung'
+  | 'Ausstellungsort'
+  | 'Dienstbezeichnung'
+  | 'Dienstort'
+  | 'Passaktennummer'
+  | 'KomponentenName'
+  | 'Versionsinformation'
+  | 'ZertifizierungsID';
 
 export interface XhdProfileLimits {
   /** Largest encoded photo in bytes. */
@@ -50,6 +74,11 @@ export interface XhdProfileLimits {
    * application date (TR-03123-2 Table 6 note 6 for the ID card: 16).
    */
   readonly eidMinAge?: number;
+  /**
+   * Rule `field-lengths`: the longest value (in characters) per order field, from the document type's table of
+   * TR-03123-2 § 4.1 (Tables 8–14). Fields not listed are not checked.
+   */
+  readonly orderFieldLengths?: Readonly<Partial<Record<XhdOrderField, number>>>;
 }
 
 /** Messages other than the order whose rules a profile selects with `messageRules`. */
@@ -132,6 +161,65 @@ const BASE_LIMITS: XhdProfileLimits = {
 
 const VERSIONS = ['1.5', '1.6', '1.7', '1.8'];
 
+// Field lengths per document type: TR-03123-2 (2019) § 4.1, Table 8 (Bestellung PA: Komponente), Table 9
+// (Personalausweis), Table 10 (Bestellung RP: Komponente), Table 11 (Reisepass), Table 12 (Aufenthaltstitel),
+// Table 13 (Reiseausweis), Table 14 (eID card UB). Only lengths the table gives as a maximum (≤ n) are listed;
+// see SOURCES.md for the fields the tables leave open.
+const KOMPONENTE = { KomponentenName: 40, Versionsinformation: 40, ZertifizierungsID: 40 } as const;
+const LENGTHS_RP: Readonly<Partial<Record<XhdOrderField, number>>> = {
+  AntragsID: 40,
+  Familienname: 186,
+  Vorname: 186,
+  Geburtsname: 124,
+  Ordens_Kuenstlername: 35,
+  Ort: 105,
+  Geburtsort: 124,
+  Augenfarbe: 35,
+  Ausstellungsort: 35,
+  Dienstbezeichnung: 315,
+  Dienstort: 315,
+  Passaktennummer: 35,
+  ...KOMPONENTE,
+};
+const LENGTHS_PA: Readonly<Partial<Record<XhdOrderField, number>>> = {
+  AntragsID: 40,
+  Familienname: 120,
+  Vorname: 80,
+  Geburtsname: 75,
+  Ordens_Kuenstlername: 60,
+  StrasseUndHausnummer: 50,
+  Geburtsort: 80,
+  Augenfarbe: 19,
+  'Behoerdenname.Name': 84,
+  'Behoerdenname.Kurzbezeichnung': 84,
+  ...KOMPONENTE,
+};
+const LENGTHS_AT: Readonly<Partial<Record<XhdOrderField, number>>> = {
+  AntragsID: 40,
+  StrasseUndHausnummer: 50,
+  Geburtsort: 58,
+  Augenfarbe: 13,
+  'Behoerdenname.Name': 71,
+  'Behoerdenname.Kurzbezeichnung': 90,
+};
+const LENGTHS_RA: Readonly<Partial<Record<XhdOrderField, number>>> = {
+  AntragsID: 40,
+  Familienname: 186,
+  Vorname: 186,
+  Geburtsname: 124,
+  Ort: 105,
+  Geburtsort: 124,
+  Augenfarbe: 35,
+};
+const LENGTHS_UB: Readonly<Partial<Record<XhdOrderField, number>>> = {
+  AntragsID: 40,
+  Ordens_Kuenstlername: 60,
+  StrasseUndHausnummer: 50,
+  Geburtsort: 58,
+  'Behoerdenname.Name': 71,
+  'Behoerdenname.Kurzbezeichnung': 90,
+};
+
 /** Limits without the PassG/PAuswG age rule, for the documents it does not cover. */
 const { reducedValidity: _law, ...OTHER_LIMITS } = BASE_LIMITS;
 
@@ -146,37 +234,58 @@ export const DEFAULT_PROFILES: readonly XhdProfile[] = [
     id: 'RP',
     produktart: 'RP',
     versions: VERSIONS,
-    rules: [...ALL_RULES, 'dienstinfo'],
-    limits: BASE_LIMITS,
+    rules: [...ALL_RULES, 'dienstinfo', 'field-lengths'],
+    limits: { ...BASE_LIMITS, orderFieldLengths: LENGTHS_RP },
   },
   {
     id: 'PA',
     produktart: 'PA',
     versions: VERSIONS,
-    rules: [...ALL_RULES, 'eid-nutzung'],
-    limits: { ...BASE_LIMITS, senderPrefixes: ['pab'], eidDocument: true, eidMinAge: 16 },
+    rules: [...ALL_RULES, 'eid-nutzung', 'wohnort-id-inland', 'field-lengths'],
+    limits: {
+      ...BASE_LIMITS,
+      senderPrefixes: ['pab'],
+      eidDocument: true,
+      eidMinAge: 16,
+      orderFieldLengths: LENGTHS_PA,
+    },
   },
   {
     id: 'AT',
     produktart: 'AT',
     versions: VERSIONS,
-    rules: [...ALL_RULES.filter((r) => r !== 'age-validity'), 'wohnort-id'],
-    limits: { ...OTHER_LIMITS, senderPrefixes: ['azr'], eidDocument: true },
+    rules: [
+      ...ALL_RULES.filter((r) => r !== 'age-validity'),
+      'wohnort-id',
+      'staatsangehoerigkeit',
+      'field-lengths',
+    ],
+    limits: { ...OTHER_LIMITS, senderPrefixes: ['azr'], eidDocument: true, orderFieldLengths: LENGTHS_AT },
   },
   {
     id: 'RA',
     produktart: 'RA',
     versions: VERSIONS,
-    rules: [...ALL_RULES.filter((r) => r !== 'age-validity'), 'reiseausweis'],
-    limits: { ...OTHER_LIMITS, senderPrefixes: ['azr'] },
+    rules: [
+      ...ALL_RULES.filter((r) => r !== 'age-validity'),
+      'reiseausweis',
+      'staatsangehoerigkeit',
+      'field-lengths',
+    ],
+    limits: { ...OTHER_LIMITS, senderPrefixes: ['azr'], orderFieldLengths: LENGTHS_RA },
   },
   {
     id: 'UB',
     produktart: 'UB',
     versions: VERSIONS,
     // No photo or fingerprints on the eID card for EU citizens (TR-03123-2 Table 6).
-    rules: ALL_RULES.filter((r) => r !== 'age-validity' && r !== 'biometrics-present'),
-    limits: { ...OTHER_LIMITS, senderPrefixes: ['eid'], eidDocument: true },
+    rules: [
+      ...ALL_RULES.filter((r) => r !== 'age-validity' && r !== 'biometrics-present'),
+      'wohnort-id-inland',
+      'staatsangehoerigkeit',
+      'field-lengths',
+    ],
+    limits: { ...OTHER_LIMITS, senderPrefixes: ['eid'], eidDocument: true, orderFieldLengths: LENGTHS_UB },
   },
 ];
 

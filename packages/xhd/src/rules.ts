@@ -19,6 +19,7 @@ import {
   DEFAULT_MESSAGE_RULES,
   type XhdFollowUpMessage,
   type XhdMessageRuleId,
+  type XhdOrderField,
   type XhdProfile,
   type XhdRuleId,
 } from './profiles.js';
@@ -328,6 +329,83 @@ const RULES: Readonly<Record<XhdRuleId, (ctx: RuleContext) => void>> = {
       if ('pinLieferadresse' in a && a.wohnortId === undefined) {
         ctx.report('WOHNORT_ID_MISSING', `${antragPath(i)}/xhd:ElektronischeID`);
       }
+    });
+  },
+  // TR-03123-2 Table 6 note 7 (PA, eID-UB) and TR-03123-3 § 3.2.13: WohnortID must be given when the applicant's
+  // residence (Anschrift) is in Germany: Anschrift.Staat `D<<` (or `D`), or no Staat at all – Staat is mandatory
+  // for non-German addresses (TR-03123-2 Tables 9, 12, 14), so an address without it is a German one.
+  'wohnort-id-inland': (ctx) => {
+    forEachAntrag(ctx, (a, i) => {
+      const staat = a.personendaten.anschrift.staat;
+      if (
+        'pinLieferadresse' in a &&
+        a.wohnortId === undefined &&
+        (staat === undefined || staat === 'D' || staat === 'D<<')
+      ) {
+        ctx.report('WOHNORT_ID_MISSING', `${antragPath(i)}/xhd:ElektronischeID`);
+      }
+    });
+  },
+  // TR-03123-2 Table 6: Staatsangehörigkeit is X (required) for RA, AT and eID-UB.
+  staatsangehoerigkeit: (ctx) => {
+    forEachAntrag(ctx, (a, i) => {
+      if ((a.personendaten.staatsangehoerigkeit ?? '').trim() === '') {
+        ctx.report(
+          'STAATSANGEHOERIGKEIT_MISSING',
+          `${antragPath(i)}/xhd:Personendaten/xhd:NatuerlichePerson/xhd:Staatsangehoerigkeit`,
+          { produktart: ctx.message.kopf.produktart },
+        );
+      }
+    });
+  },
+  'field-lengths': (ctx) => {
+    const max = ctx.profile.limits.orderFieldLengths;
+    if (max === undefined) return;
+    const check = (field: XhdOrderField, value: string | undefined, path: string) => {
+      const limit = max[field];
+      if (value === undefined || limit === undefined) return;
+      const length = [...value].length;
+      if (length > limit) ctx.report('TEXT_TOO_LONG', path, { field, length, max: limit });
+    };
+    forEachAntrag(ctx, (a, i) => {
+      const base = antragPath(i);
+      const person = `${base}/xhd:Personendaten/xhd:NatuerlichePerson`;
+      const name = `${person}/xhd:NameNatuerlichePerson`;
+      const p = a.personendaten;
+      check('AntragsID', a.antragsId, `${base}/xhd:AntragsID`);
+      check('Familienname', p.name.familienname, `${name}/xhd:Familienname/xhd:Name`);
+      check('Vorname', p.name.vorname, `${name}/xhd:Vorname/xhd:Name`);
+      check('Geburtsname', p.name.geburtsname, `${name}/xhd:Geburtsname/xhd:Name`);
+      check('Ordens_Kuenstlername', p.name.ordensKuenstlername, `${name}/xhd:Ordens_Kuenstlername`);
+      check(
+        'StrasseUndHausnummer',
+        p.anschrift.strasseUndHausnummer,
+        `${person}/xhd:Anschrift/xhd:StrasseUndHausnummer`,
+      );
+      check('Ort', p.anschrift.ort, `${person}/xhd:Anschrift/xhd:Ort`);
+      check('Geburtsort', p.geburtsort, `${base}/xhd:Personendaten/xhd:Geburt/xhd:Geburtsort`);
+      check('Augenfarbe', p.augenfarbe, `${base}/xhd:Personendaten/xhd:Augenfarbe`);
+      const d = a.dokumentendaten;
+      const behoerde = `${base}/xhd:Dokumentendaten/xhd:Behoerdenname`;
+      check('Behoerdenname.Name', d.behoerdenname.name, `${behoerde}/xhd:Name`);
+      check(
+        'Behoerdenname.Kurzbezeichnung',
+        d.behoerdenname.kurzbezeichnung,
+        `${behoerde}/xhd:Kurzbezeichnung`,
+      );
+      check('Ausstellungsort', d.ausstellungsort, `${base}/xhd:Dokumentendaten/xhd:Ausstellungsort`);
+      if (a.typ === 'Pass' && a.dienstinfo !== undefined) {
+        const info = `${base}/xhd:Dienstinfo`;
+        check('Dienstbezeichnung', a.dienstinfo.dienstbezeichnung, `${info}/xhd:Dienstbezeichnung`);
+        check('Dienstort', a.dienstinfo.dienstort, `${info}/xhd:Dienstort`);
+        check('Passaktennummer', a.dienstinfo.passaktennummer, `${info}/xhd:Passaktennummer`);
+      }
+    });
+    ctx.message.zertifizierteKomponenten.forEach((k, i) => {
+      const path = `${ROOT}/xhd:Nutzdaten/xhd:Zertifizierungsinformationen/xhd:Komponente[${i + 1}]`;
+      check('KomponentenName', k.komponentenName, `${path}/xhd:KomponentenName`);
+      check('Versionsinformation', k.versionsinformation, `${path}/xhd:Versionsinformation`);
+      check('ZertifizierungsID', k.zertifizierungsId, `${path}/xhd:ZertifizierungsID`);
     });
   },
   reiseausweis: (ctx) => {

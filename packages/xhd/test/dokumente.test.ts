@@ -54,7 +54,8 @@ const reiseausweis: BestellungInput = {
   antraege: [
     {
       antragsId: 'A1',
-      person: passAntrag.person,
+      // Staatsangehörigkeit is required for RA (TR-03123-2 Table 6); XXA = stateless (ICAO Doc 9303).
+      person: { ...passAntrag.person, staatsangehoerigkeit: 'XXA' },
       dokument: { ...passAntrag.dokument, seriennummer: 'Y01X00T472', gueltigBis: '2029-11-24' },
       biometrie: passAntrag.biometrie,
       reiseausweisArt: 'RF',
@@ -73,6 +74,7 @@ const eidKarte: BestellungInput = {
       person: { ...passAntrag.person, staatsangehoerigkeit: 'ITA' },
       dokument: { ...passAntrag.dokument, seriennummer: 'Y01X00T472' },
       pin,
+      wohnortId: '053150000000',
     },
   ],
 };

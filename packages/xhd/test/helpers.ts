@@ -66,6 +66,8 @@ export const ausweisBestellung: BestellungInput = {
         lieferadresse: ['Erika Mustermann', 'Heidestraße 17', '51147 Köln'],
         ruecksendeadresse: 'Stadt Köln',
       },
+      // Residence in Germany (Anschrift.Staat D<<): WohnortID required (TR-03123-2 Table 6 note 7).
+      wohnortId: '053150000000',
     },
   ],
 };

@@ -98,6 +98,8 @@ export async function osciIntermediary(
       io.stderr.write(`egovkit: refused ${refusal.code}: ${refusal.reason}\n`);
     },
   });
+  // Listen for the signals before saying we are ready: a signal sent right after the message must stop us cleanly.
+  const stop = stopped(io.signal);
   try {
     reporter.result({
       exitCode: EXIT.OK,
@@ -108,7 +110,7 @@ export async function osciIntermediary(
         'stop with Ctrl-C (SIGINT) or SIGTERM',
       ),
     });
-    await stopped(io.signal);
+    await stop;
   } finally {
     await intermediary.close();
   }

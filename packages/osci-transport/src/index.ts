@@ -88,6 +88,7 @@ export {
   clearSecurityCaches,
   importPrivateKey,
   type KeyUsageName,
+  type TrustOptions,
   validateCertificate,
 } from './security/certificates.js';
 export {

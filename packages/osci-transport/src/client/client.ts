@@ -153,50 +153,44 @@ export interface MediatedAnswer {
   open(): Promise<OpenedContent[]>;
 }
 
-/** An explicit dialog (initDialog … exitDialog). Its orders run one after another. */
-export interface OsciDialog {
-  readonly conversationId: string;
-  /** SequenceNumber of the next order. */
-  readonly sequenceNumber: number;
-  readonly closed: boolean;
+/**
+ * The orders a client sends. On `OsciClient` each runs in an implicit dialog, except fetchDelivery and
+ * mediateDelivery, which need an explicit one and get a short one of their own; on `OsciDialog` all run in that
+ * dialog, one after another.
+ */
+export interface OsciOrders {
   getMessageId(): Promise<string>;
+  /** Gets a MessageId first unless one is given. */
   storeDelivery(input: StoreDeliveryInput): Promise<DeliveryReceipt>;
   /** `undefined` when no delivery matches (feedback 9803). */
   fetchDelivery(input?: FetchDeliveryInput): Promise<FetchedDelivery | undefined>;
   /** An empty list when no card matches (feedback 9804). */
   fetchProcessCard(input?: FetchProcessCardInput): Promise<ProcessCardBundle[]>;
+  /** Gets a MessageId first unless one is given. */
   forwardDelivery(input: ActiveDeliveryInput): Promise<DeliveryReceipt>;
   mediateDelivery(input: ActiveDeliveryInput): Promise<MediatedAnswer>;
   /**
-   * Sends an order built by the caller in this dialog: the ControlBlock's ConversationId, SequenceNumber,
-   * Response and Challenge are filled in unless `keepControlBlock` is set (for conformance tests).
+   * Sends an order built by the caller: the ControlBlock's ConversationId, SequenceNumber, Response and
+   * Challenge are filled in for the dialog unless `keepControlBlock` is set (for conformance tests).
    */
   send<R extends OsciResponse = OsciResponse>(
     request: OsciRequest,
     options?: { readonly attachments?: readonly WireAttachment[]; readonly keepControlBlock?: boolean },
   ): Promise<Exchange<R>>;
+}
+
+/** An explicit dialog (initDialog … exitDialog). Its orders run one after another. */
+export interface OsciDialog extends OsciOrders {
+  readonly conversationId: string;
+  /** SequenceNumber of the next order. */
+  readonly sequenceNumber: number;
+  readonly closed: boolean;
   /** exitDialog. */
   close(): Promise<void>;
 }
 
-export interface OsciClient {
-  /** getMessageId in an implicit dialog. */
-  getMessageId(): Promise<string>;
-  /** getMessageId (unless given) and storeDelivery, each in an implicit dialog. */
-  storeDelivery(input: StoreDeliveryInput): Promise<DeliveryReceipt>;
-  /** fetchDelivery in a short explicit dialog (the order needs one). */
-  fetchDelivery(input?: FetchDeliveryInput): Promise<FetchedDelivery | undefined>;
-  fetchProcessCard(input?: FetchProcessCardInput): Promise<ProcessCardBundle[]>;
-  /** getMessageId (unless given) and forwardDelivery, in implicit dialogs. */
-  forwardDelivery(input: ActiveDeliveryInput): Promise<DeliveryReceipt>;
-  /** mediateDelivery in a short explicit dialog. */
-  mediateDelivery(input: ActiveDeliveryInput): Promise<MediatedAnswer>;
+export interface OsciClient extends OsciOrders {
   openDialog(): Promise<OsciDialog>;
-  /** Sends an order built by the caller in an implicit dialog (ControlBlock filled unless `keepControlBlock`). */
-  send<R extends OsciResponse = OsciResponse>(
-    request: OsciRequest,
-    options?: { readonly attachments?: readonly WireAttachment[]; readonly keepControlBlock?: boolean },
-  ): Promise<Exchange<R>>;
   close(): Promise<void>;
 }
 

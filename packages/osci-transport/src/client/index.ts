@@ -10,5 +10,6 @@ export {
   type OsciClient,
   type OsciClientOptions,
   type OsciDialog,
+  type OsciOrders,
   type StoreDeliveryInput,
 } from './client.js';

@@ -8,6 +8,7 @@ import {
   type CertificateInfo,
   type CertificateInput,
   certificateDerList,
+  type TrustOptions,
   validateCertificate,
 } from '../security/certificates.js';
 import {
@@ -79,12 +80,8 @@ export interface DecryptContentOptions {
   readonly legacy?: boolean;
 }
 
-export interface VerifyContentOptions {
-  readonly trustAnchors: readonly CertificateInput[];
-  readonly intermediates?: readonly CertificateInput[];
-  readonly crls?: readonly (string | Uint8Array)[];
-  /** Validation time of the author certificates; default now. */
-  readonly at?: Date;
+/** Trust settings for the author certificates (`at`: their validation time, default now). */
+export interface VerifyContentOptions extends TrustOptions {
   readonly allowLegacy?: boolean;
   /**
    * Plaintext bytes of the referenced attachments: the parsed MIME package of an unencrypted container, or

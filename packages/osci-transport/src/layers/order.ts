@@ -19,7 +19,12 @@ import type {
   OsciResponse,
   SoapMessageEncrypted,
 } from '../model/types.js';
-import { type CertificateInfo, type CertificateInput, certificateDerList } from '../security/certificates.js';
+import {
+  type CertificateInfo,
+  type CertificateInput,
+  certificateDerList,
+  type TrustOptions,
+} from '../security/certificates.js';
 import {
   type DigestAlgorithmName,
   DS_NAMESPACE,
@@ -72,11 +77,7 @@ export interface SignOrderOptions {
   readonly attachments?: AttachmentSource;
 }
 
-export interface VerifyOrderOptions {
-  readonly trustAnchors: readonly CertificateInput[];
-  readonly intermediates?: readonly CertificateInput[];
-  readonly crls?: readonly (string | Uint8Array)[];
-  readonly at?: Date;
+export interface VerifyOrderOptions extends TrustOptions {
   readonly allowLegacy?: boolean;
   readonly maxBytes?: number;
   /** Attachment parts when the message is given as XML; a MIME package given as input brings its own. */

@@ -30,7 +30,8 @@ export interface CertificateInfo {
   readonly certificateDer: Uint8Array;
 }
 
-export interface CertificateValidationOptions {
+/** What a certificate path is validated against: the settings every verifying function takes. */
+export interface TrustOptions {
   /** Root certificates (PEM, one or more blocks each, or DER). */
   readonly trustAnchors: readonly CertificateInput[];
   /** Untrusted intermediate CA certificates that may help to build the path. */
@@ -39,6 +40,9 @@ export interface CertificateValidationOptions {
   readonly at?: Date;
   /** CRLs (PEM or DER). When given, every certificate below the anchor needs a CRL from its issuer. */
   readonly crls?: readonly (string | Uint8Array)[];
+}
+
+export interface CertificateValidationOptions extends TrustOptions {
   /** Key usage bits of which at least one must be set on the end-entity certificate. */
   readonly keyUsage: readonly KeyUsageName[];
 }

@@ -68,7 +68,7 @@ async function bareRequest(path: string): Promise<void> {
 
 const auditDirectory = mkdtempSync(join(tmpdir(), 'kba-bench-'));
 const sink = createJsonLinesAuditSink({ path: join(auditDirectory, 'audit.jsonl') });
-const client = await createKbaClient({
+const clientOptions = {
   endpoint: origin,
   services: { auskunft: { path: '/ws/auskunft' }, langsam: { path: '/slow/auskunft' } },
   trustAnchors: { caPem: pki.trustAnchorPem },
@@ -79,9 +79,19 @@ const client = await createKbaClient({
   audit: { sinks: [sink] },
   connections: CONCURRENCY,
   maxConcurrentCalls: CONCURRENCY,
-});
+};
+const client = await createKbaClient(clientOptions);
 async function clientRequest(service: string): Promise<void> {
   await client.call(service, 'fahrzeugAuskunft', body, { context });
+}
+// The same client with an in-memory sink (events built, nothing written): separates the cost of the
+// durable log from the rest of the client.
+const memoryClient = await createKbaClient({
+  ...clientOptions,
+  audit: { sinks: [{ write: async () => {} }] },
+});
+async function memoryClientRequest(service: string): Promise<void> {
+  await memoryClient.call(service, 'fahrzeugAuskunft', body, { context });
 }
 
 /** Requests per second and client CPU time per request for `total` requests with `concurrency` in flight. */
@@ -119,16 +129,37 @@ interface ScenarioResult {
   overhead: number[];
   bareCpu: number[];
   clientCpu: number[];
+  /** Overhead of the client with an in-memory audit sink, when measured. */
+  memoryOverhead: number[];
 }
 
 // Alternating rounds, so that drift on the machine hits both clients alike.
-async function scenario(label: string, path: string, service: string, concurrency: number, requests: number) {
-  const result: ScenarioResult = { bare: [], client: [], overhead: [], bareCpu: [], clientCpu: [] };
+async function scenario(
+  label: string,
+  path: string,
+  service: string,
+  concurrency: number,
+  requests: number,
+  withMemorySink = false,
+) {
+  const result: ScenarioResult = {
+    bare: [],
+    client: [],
+    overhead: [],
+    bareCpu: [],
+    clientCpu: [],
+    memoryOverhead: [],
+  };
   await run(() => bareRequest(path), WARM_UP, concurrency);
   await run(() => clientRequest(service), WARM_UP, concurrency);
+  if (withMemorySink) await run(() => memoryClientRequest(service), WARM_UP, concurrency);
   for (let round = 0; round < ROUNDS; round += 1) {
     const bareRun = await run(() => bareRequest(path), requests, concurrency);
     const clientRun = await run(() => clientRequest(service), requests, concurrency);
+    if (withMemorySink) {
+      const memoryRun = await run(() => memoryClientRequest(service), requests, concurrency);
+      result.memoryOverhead.push((1 - memoryRun.rate / bareRun.rate) * 100);
+    }
     result.bare.push(bareRun.rate);
     result.client.push(clientRun.rate);
     result.overhead.push((1 - clientRun.rate / bareRun.rate) * 100);
@@ -152,6 +183,7 @@ try {
     'langsam',
     SLOW_CONCURRENCY,
     SLOW_REQUESTS_PER_ROUND,
+    true,
   );
   const overhead = round1(median(saturated.overhead));
   const report = {
@@ -172,7 +204,8 @@ try {
         serverDelayMs: 20,
       },
       rounds: ROUNDS,
-      audit: 'JSON-lines sink with hash chain and fdatasync (group commit), two events per call',
+      audit:
+        'JSON-lines sink with hash chain and fdatasync (group commit), two events per call; the before-event is synced while the request is on its way (beforeEventDurable: before-result)',
     },
     results: [
       {
@@ -217,6 +250,13 @@ try {
         max: round1(Math.max(...slow.overhead)),
         runs: ROUNDS,
       },
+      {
+        name: `server answering after 20 ms, ${SLOW_CONCURRENCY} in flight: overhead with an in-memory audit sink instead of the durable log`,
+        unit: '%',
+        median: round1(median(slow.memoryOverhead)),
+        max: round1(Math.max(...slow.memoryOverhead)),
+        runs: ROUNDS,
+      },
     ],
   };
   const resultsDirectory = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
@@ -225,6 +265,7 @@ try {
   console.log(`overhead ${overhead} % (target ≤ ${TARGET_OVERHEAD_PERCENT} %)`);
 } finally {
   await client.close();
+  await memoryClient.close();
   await sink.close();
   await bare.close();
   serverProcess.kill('SIGTERM');

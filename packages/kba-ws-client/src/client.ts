@@ -94,6 +94,15 @@ export interface KbaClientOptions {
     readonly sinks: readonly AuditSink[];
     /** Applied to SOAP fault texts and error messages that reach the audit log. Default: `redactPersonalData`. */
     readonly redact?: Redactor | false;
+    /**
+     * When the `kba.call.before` event must be acknowledged (durable) by every sink:
+     * - `before-result` (default): the event is handed to the sinks before the request is sent, and the
+     *   request goes out while they make it durable; no result is returned before both the before and the
+     *   after event are acknowledged, so a failing sink withholds the result (`AUDIT_FAILED`). A sink that
+     *   refuses at once (closed, failed earlier) still stops the call before it is sent.
+     * - `before-send`: the request is sent only after the event is acknowledged; one more sync per call.
+     */
+    readonly beforeEventDurable?: 'before-result' | 'before-send';
   };
   readonly timeouts?: KbaClientTimeouts;
   readonly retry?: KbaClientRetry;
@@ -251,6 +260,24 @@ interface SocketState {
   info?: ConnectionInfo;
 }
 
+/** Waits until `promise` settles or the event loop turns once, whichever comes first; passes on a rejection. */
+function settledOrNextTurn(promise: Promise<void>): Promise<void> {
+  return Promise.race([promise, new Promise<void>((resolve) => setImmediate(resolve))]);
+}
+
+/** Awaits the durability of a call's `kba.call.before` event; when it failed, the call's result is withheld. */
+async function withheldUnlessLogged(beforeLogged: Promise<void>): Promise<void> {
+  try {
+    await beforeLogged;
+  } catch (cause) {
+    throw new KbaWsError(
+      'AUDIT_FAILED',
+      'The kba.call.before event could not be recorded; the result of the call is withheld.',
+      { cause, details: { event: 'kba.call.before' } },
+    );
+  }
+}
+
 function positiveInteger(value: number | undefined, fallback: number, option: string, minimum = 1): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < minimum) {
@@ -299,6 +326,7 @@ export class KbaClient {
   readonly #identity: LoadedClientIdentity;
   readonly #audit: AuditEmitter;
   readonly #redact: Redactor | false;
+  readonly #beforeEventDurable: 'before-result' | 'before-send';
   readonly #now: () => Date;
   readonly #limiter: Limiter;
   readonly #connector: buildConnector.connector;
@@ -329,6 +357,7 @@ export class KbaClient {
     this.#now = options.now ?? (() => new Date());
     this.#audit = new AuditEmitter(options.audit?.sinks, this.#now);
     this.#redact = options.audit.redact ?? redactPersonalData;
+    this.#beforeEventDurable = options.audit.beforeEventDurable ?? 'before-result';
     const endpoint = new URL(options.endpoint);
     this.#origin = endpoint.origin;
     this.#servername = options.servername;
@@ -582,7 +611,12 @@ export class KbaClient {
           for (const [key, value] of Object.entries(options.auditAttributes))
             base[`kba.attribute.${key}`] = value;
         }
-        await this.#audit.emit('kba.call.before', base);
+        // The sinks receive the event now, in chain order before anything is sent (emit hands it over
+        // synchronously); its durability is awaited before sending or before the result, as configured.
+        const beforeLogged = this.#audit.emit('kba.call.before', base);
+        beforeLogged.catch(() => undefined); // awaited below; this only keeps an early rejection handled
+        if (this.#beforeEventDurable === 'before-send') await beforeLogged;
+        else await settledOrNextTurn(beforeLogged);
         const exchange = await this.#exchange(definition.path, payload, version, action, requestId, signal);
         const durationMs = Math.round(performance.now() - started);
         if ('error' in exchange) {
@@ -593,6 +627,7 @@ export class KbaClient {
             (RETRYABLE_CODES.has(error.code) ||
               (error.code === 'HTTP_STATUS' && RETRYABLE_STATUS.has(Number(error.details?.status))));
           await this.#recordFailure(base, error, exchange.connection, durationMs, retry);
+          await withheldUnlessLogged(beforeLogged);
           if (!retry) throw error;
           await this.#backOff(attempt, signal);
           continue;
@@ -622,6 +657,7 @@ export class KbaClient {
           ],
           faultError === undefined ? 'success' : 'failure',
         );
+        await withheldUnlessLogged(beforeLogged);
         if (faultError !== undefined) throw faultError;
         return new CallResultImpl({
           requestId,
@@ -968,6 +1004,20 @@ export async function createKbaClient(options: KbaClientOptions): Promise<KbaCli
       'audit.sinks is required: FZV § 69 requires every retrieval to be logged.',
       {
         details: { option: 'audit' },
+      },
+    );
+  }
+  const beforeEventDurable = options.audit.beforeEventDurable;
+  if (
+    beforeEventDurable !== undefined &&
+    beforeEventDurable !== 'before-result' &&
+    beforeEventDurable !== 'before-send'
+  ) {
+    throw new KbaWsError(
+      'CONFIG_INVALID',
+      "audit.beforeEventDurable must be 'before-result' or 'before-send'.",
+      {
+        details: { option: 'audit.beforeEventDurable', value: String(beforeEventDurable) },
       },
     );
   }

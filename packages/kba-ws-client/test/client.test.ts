@@ -128,6 +128,114 @@ describe('a call against a good server', () => {
       await guarded.close();
     }
   });
+
+  /** A sink whose `kba.call.before` writes settle only when the test says so. */
+  function gatedSink() {
+    const inner = memorySink();
+    const gates: Array<{ release: () => void; fail: (error: Error) => void }> = [];
+    const sink = {
+      ...inner,
+      events: inner.events,
+      write(event: Parameters<typeof inner.write>[0]): Promise<void> {
+        if (event['event.name'] !== 'kba.call.before') return inner.write(event);
+        inner.events.push(event);
+        return new Promise<void>((resolve, reject) => gates.push({ release: resolve, fail: reject }));
+      },
+    };
+    return { sink, gates };
+  }
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+
+  it('by default sends while the before-event becomes durable, and returns the result only once it is', async () => {
+    const { sink: gated, gates } = gatedSink();
+    const client = await createKbaClient(await clientOptions(server, gated));
+    gated.events.length = 0; // kba.client.started
+    try {
+      const sent = server.requests.length;
+      let settled = false;
+      const call = client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext });
+      void call.then(
+        () => {
+          settled = true;
+        },
+        () => {
+          settled = true;
+        },
+      );
+      // The sink holds the before-event first; the request reaches the server while it is not yet durable.
+      await until(() => server.requests.length === sent + 1);
+      expect(gated.events[0]?.['event.name']).toBe('kba.call.before');
+      await until(() => gated.events.length === 2);
+      expect(gated.events[1]?.['event.name']).toBe('kba.call.after');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(settled).toBe(false);
+      gates[0]?.release();
+      expect((await call).status).toBe(200);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('withholds the result when the before-event fails after the request went out', async () => {
+    const { sink: gated, gates } = gatedSink();
+    const client = await createKbaClient(await clientOptions(server, gated));
+    gated.events.length = 0; // kba.client.started
+    try {
+      const sent = server.requests.length;
+      const call = expectKbaError(
+        client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
+        'AUDIT_FAILED',
+      );
+      await until(() => gated.events.length === 2);
+      expect(server.requests.length).toBe(sent + 1);
+      gates[0]?.fail(new Error('fdatasync: EIO'));
+      const withheld = await call;
+      expect(withheld.message).toContain('withheld');
+      expect(withheld.details?.event).toBe('kba.call.before');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("with beforeEventDurable 'before-send' sends nothing until the before-event is durable", async () => {
+    const { sink: gated, gates } = gatedSink();
+    const client = await createKbaClient(
+      await clientOptions(server, gated, { audit: { sinks: [gated], beforeEventDurable: 'before-send' } }),
+    );
+    try {
+      const sent = server.requests.length;
+      const refused = expectKbaError(
+        client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
+        'AUDIT_FAILED',
+      );
+      await until(() => gates.length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(server.requests.length).toBe(sent);
+      gates[0]?.fail(new Error('fdatasync: EIO'));
+      await refused;
+      expect(server.requests.length).toBe(sent);
+
+      const call = client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext });
+      await until(() => gates.length === 2);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(server.requests.length).toBe(sent);
+      gates[1]?.release();
+      expect((await call).status).toBe(200);
+      expect(server.requests.length).toBe(sent + 1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('refuses an unknown beforeEventDurable setting', async () => {
+    const options = await clientOptions(server, sink, {
+      audit: { sinks: [sink], beforeEventDurable: 'never' as never },
+    });
+    const error = await expectKbaError(createKbaClient(options), 'CONFIG_INVALID');
+    expect(error.details?.option).toBe('audit.beforeEventDurable');
+  });
 });
 
 describe('server validation', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Intermediary, OsciError, startIntermediary } from '../src/index.js';
+import { type Intermediary, OsciError, sealContent, startIntermediary } from '../src/index.js';
 import { type Parties, parties, textContent } from './helpers/parties.js';
 
 describe('author → intermediary → passive recipient over HTTP', () => {
@@ -127,5 +127,91 @@ describe('author → intermediary → passive recipient over HTTP', () => {
     } finally {
       await author.close();
     }
+  });
+
+  describe('client and intermediary pass every trust setting on to certificate validation', () => {
+    const dayAfter = (date: Date) => new Date(date.getTime() + 86_400_000);
+
+    it('client `at`: an answer signed by an intermediary expired by then is refused', async () => {
+      const later = dayAfter(p.pki.certificates.osciIntermediarySignature.notAfter);
+      const now = p.client(intermediary.url, 'author');
+      const expiring = p.client(intermediary.url, 'author', { at: later });
+      try {
+        await expect(now.getMessageId()).resolves.toBeTypeOf('string');
+        await expect(expiring.getMessageId()).rejects.toMatchObject({ code: 'CERTIFICATE_EXPIRED' });
+      } finally {
+        await now.close();
+        await expiring.close();
+      }
+    });
+
+    it('client `crls`: an answer is refused when the issuing CA has no CRL', async () => {
+      const complete = p.client(intermediary.url, 'author', { crls: p.pki.crls.all });
+      const rootOnly = p.client(intermediary.url, 'author', { crls: [p.pki.crls.root.pem] });
+      try {
+        await expect(complete.getMessageId()).resolves.toBeTypeOf('string');
+        await expect(rootOnly.getMessageId()).rejects.toMatchObject({
+          code: 'CERTIFICATE_UNTRUSTED',
+          details: { reason: 'revocation-unknown' },
+        });
+      } finally {
+        await complete.close();
+        await rootOnly.close();
+      }
+    });
+
+    it('client `intermediates`: fetched content whose author sent no chain opens with them', async () => {
+      const author = p.client(intermediary.url, 'author');
+      const producer = p.client(intermediary.url, 'producer');
+      const building = p.client(intermediary.url, 'producer', {
+        intermediates: [p.pki.certificates.subCa.certificatePem],
+      });
+      try {
+        const signer = p.pki.certificates.passportAuthoritySignature;
+        const content = await sealContent(
+          { id: 'antrag', contents: [{ kind: 'xml', xml: ['<x:Antrag xmlns:x="urn:egovkit:test"/>'] }] },
+          {
+            // Only the author's own certificate in KeyInfo: the path needs the issuing CA from elsewhere.
+            author: { key: signer.privateKeyPem, certificateChain: [signer.certificatePem] },
+            readers: [p.pki.certificates.documentProducerEncryption.certificatePem],
+          },
+        );
+        const { messageId } = await author.storeDelivery({
+          addresseeCipherCertificate: p.pki.certificates.documentProducerEncryption.certificatePem,
+          content,
+        });
+        const plain = await producer.fetchDelivery({ messageId });
+        await expect(plain?.open()).rejects.toMatchObject({ code: 'CERTIFICATE_UNTRUSTED' });
+        const fetched = await building.fetchDelivery({ messageId });
+        const [opened] = (await fetched?.open()) ?? [];
+        expect(opened?.authors[0]?.serialNumber).toBe(signer.serialNumber);
+      } finally {
+        await author.close();
+        await producer.close();
+        await building.close();
+      }
+    });
+
+    it('intermediary `at`: an order signed by a client expired by then is refused (9700)', async () => {
+      const refusals: unknown[] = [];
+      const later = dayAfter(p.pki.certificates.passportAuthoritySignature.notAfter);
+      const expiring = await startIntermediary(
+        p.intermediaryOptions(p.tempDir('osci-trust-at-'), {
+          at: later,
+          onRefusal: (refusal) => refusals.push(refusal.error),
+        }),
+      );
+      const author = p.client(expiring.url, 'author');
+      try {
+        await expect(author.getMessageId()).rejects.toMatchObject({
+          code: 'FEEDBACK_ERROR',
+          details: { feedbackCode: '9700' },
+        });
+        expect(refusals.at(-1)).toMatchObject({ code: 'CERTIFICATE_EXPIRED' });
+      } finally {
+        await author.close();
+        await expiring.close();
+      }
+    });
   });
 });

@@ -129,6 +129,16 @@ describe('content data: author → document producer', () => {
     ).toBe('CERTIFICATE_KEY_USAGE');
   });
 
+  it('checks recipient certificates against the CRLs when trust anchors and crls are given', async () => {
+    const options = { recipients: [cert('revoked').chainPem], ...trust() };
+    await expect(encryptContentContainer(container(), options)).resolves.toBeDefined();
+    const withCrls = encryptContentContainer(container(), { ...options, crls: pki.crls.all });
+    await expect(withCrls).rejects.toMatchObject({
+      code: 'CERTIFICATE_UNTRUSTED',
+      details: { reason: 'revoked' },
+    });
+  });
+
   it('refuses tampered content', async () => {
     const signed = await signContentContainer(container(), { author: author() });
     const contents = [...(signed.contents ?? [])];

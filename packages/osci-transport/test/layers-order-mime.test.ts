@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { TestPki } from '@egovkit/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serializeOsciMessage } from '../src/codec/index.js';
 import {
@@ -18,38 +17,15 @@ import {
 import { buildMultipartRelated, parseMultipartRelated } from '../src/mime/index.js';
 import type { StoreDelivery } from '../src/model/index.js';
 import { type LegacyCipher, libraryEncryptedOrder } from './helpers/legacy-crypto.js';
-import { codeOf, pki as loadPki, pkiHelpers } from './helpers/security-fixtures.js';
+import { codeOf, loadedPkiHelpers, storeDeliveryWith } from './helpers/security-fixtures.js';
 
-let pki: TestPki;
-beforeAll(async () => {
-  pki = await loadPki();
-});
-
-const { cert, b64, credentials, trust } = pkiHelpers(() => pki);
+const { cert, b64, credentials, trust } = loadedPkiHelpers(beforeAll);
 const intermediaryKey = () => cert('osciIntermediaryEncryption').privateKeyPem;
 const intermediaryCertificate = () => cert('osciIntermediaryEncryption').certificatePem;
 
 const PHOTO = randomBytes(3000);
 
-function storeDelivery(encryptedData: string): StoreDelivery {
-  return {
-    type: 'storeDelivery',
-    controlBlock: { id: 'controlblock', sequenceNumber: 0, challenge: 'c1' },
-    desiredLanguages: { id: 'desiredlanguages', languages: ['de'] },
-    qualityOfTimestamp: {
-      creation: { id: 'qot-creation', quality: 'plain' },
-      reception: { id: 'qot-reception', quality: 'plain' },
-    },
-    storeDelivery: { id: 'storedelivery', messageId: 'bWVzc2FnZS0x', subject: 'Passantrag' },
-    nonIntermediaryCertificates: {
-      id: 'nonintermediarycertificates',
-      cipherCertificateAddressee: { certificateBase64: b64('documentProducerEncryption') },
-      signatureCertificateOriginator: { certificateBase64: b64('passportAuthoritySignature') },
-    },
-    contentPackage: { encryptedData: [encryptedData] },
-    bodyId: 'body',
-  };
-}
+const storeDelivery = (encryptedData: string) => storeDeliveryWith(b64, encryptedData, 'plain');
 
 /** A signed storeDelivery with one end-to-end encrypted attachment, and its attachment parts. */
 async function signedOrder(): Promise<{

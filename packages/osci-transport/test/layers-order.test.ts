@@ -1,4 +1,3 @@
-import type { TestPki } from '@egovkit/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseOsciMessage, serializeOsciMessage } from '../src/codec/index.js';
 import {
@@ -15,34 +14,11 @@ import {
 } from '../src/layers/index.js';
 import type { OsciMessage, StoreDelivery } from '../src/model/index.js';
 import { SAMPLES } from './fixtures/messages/samples.js';
-import { codeOf, pki as loadPki, pkiHelpers } from './helpers/security-fixtures.js';
+import { codeOf, loadedPkiHelpers, storeDeliveryWith } from './helpers/security-fixtures.js';
 
-let pki: TestPki;
-beforeAll(async () => {
-  pki = await loadPki();
-});
+const { cert, b64, credentials, trust } = loadedPkiHelpers(beforeAll);
 
-const { cert, b64, credentials, trust } = pkiHelpers(() => pki);
-
-function storeDelivery(encryptedData: string): StoreDelivery {
-  return {
-    type: 'storeDelivery',
-    controlBlock: { id: 'controlblock', sequenceNumber: 0, challenge: 'c1' },
-    desiredLanguages: { id: 'desiredlanguages', languages: ['de'] },
-    qualityOfTimestamp: {
-      creation: { id: 'qot-creation', quality: 'plain' },
-      reception: { id: 'qot-reception', quality: 'cryptographic' },
-    },
-    storeDelivery: { id: 'storedelivery', messageId: 'bWVzc2FnZS0x', subject: 'Passantrag' },
-    nonIntermediaryCertificates: {
-      id: 'nonintermediarycertificates',
-      cipherCertificateAddressee: { certificateBase64: b64('documentProducerEncryption') },
-      signatureCertificateOriginator: { certificateBase64: b64('passportAuthoritySignature') },
-    },
-    contentPackage: { encryptedData: [encryptedData] },
-    bodyId: 'body',
-  };
-}
+const storeDelivery = (encryptedData: string) => storeDeliveryWith(b64, encryptedData, 'cryptographic');
 
 /** A sample of every order type, with real signer certificates and without attachments. */
 function realSample(message: OsciOrder): OsciOrder {

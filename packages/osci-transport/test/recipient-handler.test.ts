@@ -6,6 +6,9 @@ import {
   parseOsciMessage,
   postWire,
   type ReceivedDelivery,
+  type RecipientHandlerOptions,
+  type SealedContent,
+  sealContent,
   unpackOrder,
 } from '../src/index.js';
 import { type Parties, parties, startRecipient, textContent } from './helpers/parties.js';
@@ -32,8 +35,8 @@ describe('recipient handler', () => {
     p?.cleanup();
   });
 
-  async function acceptDelivery(text: string): Promise<AcceptDelivery> {
-    const content = await textContent(p, text);
+  async function acceptDelivery(text: string, sealed?: SealedContent): Promise<AcceptDelivery> {
+    const content = sealed ?? (await textContent(p, text));
     return {
       type: 'acceptDelivery',
       controlBlock: { id: 'controlblock', challenge: 'intermediary-challenge' },
@@ -133,5 +136,92 @@ describe('recipient handler', () => {
     );
     const refused = parseOsciMessage((await postWire(recipient.url, other)).body.toString('utf8'));
     expect(refused.type === 'soapFault' && refused.osciCode).toBe('9300');
+  });
+
+  describe('passes every trust setting on to the order and content checks', () => {
+    const refusals: { code: string; error: unknown }[] = [];
+    /** A recipient without the intermediary pin, so that only the trust settings decide. */
+    async function withTrust(trust: Partial<RecipientHandlerOptions>) {
+      return startRecipient({
+        signer: p.credentials('documentProducerSignature'),
+        decryption: p.decryption('documentProducerEncryption'),
+        trustAnchors: [p.pki.trustAnchorPem],
+        onAcceptDelivery: () => undefined,
+        onRefusal: (refusal) => refusals.push(refusal),
+        ...trust,
+      });
+    }
+    /** Content whose author signature names the given certificate chain. */
+    function contentBy(name: Parameters<Parties['credentials']>[0], chain: 'leaf' | 'chain') {
+      const certificate = p.pki.certificates[name];
+      return sealContent(
+        { id: 'antrag', contents: [{ kind: 'xml', xml: ['<x:Antrag xmlns:x="urn:egovkit:test"/>'] }] },
+        {
+          author: {
+            key: certificate.privateKeyPem,
+            certificateChain: [chain === 'leaf' ? certificate.certificatePem : certificate.chainPem],
+          },
+          readers: [p.pki.certificates.documentProducerEncryption.certificatePem],
+        },
+      );
+    }
+    /** `accepted`, or the OSCI code of the fault. */
+    async function outcome(
+      order: AcceptDelivery,
+      signer: Parameters<Parties['credentials']>[0],
+      url = recipient.url,
+    ): Promise<string | undefined> {
+      const wire = await packOrder(order, {
+        signer: p.credentials(signer),
+        encryptFor: p.pki.certificates.documentProducerEncryption.certificatePem,
+      });
+      const answer = await postWire(url, wire);
+      if (answer.status === 200) return 'accepted';
+      const fault = parseOsciMessage(answer.body.toString('utf8'));
+      return fault.type === 'soapFault' ? fault.osciCode : fault.type;
+    }
+
+    it('`at`: refuses an order whose signer has expired by then (9700)', async () => {
+      const later = new Date(p.pki.certificates.osciIntermediarySignature.notAfter.getTime() + 86_400_000);
+      const expiring = await withTrust({ at: later });
+      try {
+        const order = await acceptDelivery('später');
+        expect(await outcome(order, 'osciIntermediarySignature')).toBe('accepted');
+        expect(await outcome(order, 'osciIntermediarySignature', expiring.url)).toBe('9700');
+        expect(refusals.at(-1)?.error).toMatchObject({ code: 'CERTIFICATE_EXPIRED' });
+      } finally {
+        await expiring.close();
+      }
+    });
+
+    it('`crls`: refuses a revoked order signer (9701) and content of a revoked author (9808)', async () => {
+      const revoking = await withTrust({ crls: p.pki.crls.all });
+      try {
+        const valid = await acceptDelivery('gültig');
+        expect(await outcome(valid, 'osciIntermediarySignature', revoking.url)).toBe('accepted');
+        const revokedSigner = await acceptDelivery('widerrufen');
+        expect(await outcome(revokedSigner, 'revoked', revoking.url)).toBe('9701');
+        const revokedAuthor = await acceptDelivery('Autor widerrufen', await contentBy('revoked', 'chain'));
+        expect(await outcome(revokedAuthor, 'osciIntermediarySignature')).toBe('accepted');
+        expect(await outcome(revokedAuthor, 'osciIntermediarySignature', revoking.url)).toBe('9808');
+        expect(refusals.at(-1)?.error).toMatchObject({ cause: { details: { reason: 'revoked' } } });
+      } finally {
+        await revoking.close();
+      }
+    });
+
+    it('`intermediates`: opens content whose author sent no chain', async () => {
+      const building = await withTrust({ intermediates: [p.pki.certificates.subCa.certificatePem] });
+      try {
+        const order = await acceptDelivery(
+          'ohne Kette',
+          await contentBy('passportAuthoritySignature', 'leaf'),
+        );
+        expect(await outcome(order, 'osciIntermediarySignature')).toBe('9808');
+        expect(await outcome(order, 'osciIntermediarySignature', building.url)).toBe('accepted');
+      } finally {
+        await building.close();
+      }
+    });
   });
 });

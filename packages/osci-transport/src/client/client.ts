@@ -26,7 +26,13 @@ import type {
   ResponseToStoreDelivery,
   StoreDelivery,
 } from '../model/types.js';
-import { type CertificateInfo, type CertificateInput, certificateDerList } from '../security/certificates.js';
+import {
+  type CertificateInfo,
+  type CertificateInput,
+  certificateDerList,
+  type TrustOptions,
+  trustOptionsOf,
+} from '../security/certificates.js';
 import { type OpenedContent, openContent, type SealedContent } from '../transport/content.js';
 import { createDispatcher, type HttpTimeouts, postWire } from '../transport/post.js';
 import {
@@ -37,7 +43,8 @@ import {
   type WireAttachment,
 } from '../transport/wire.js';
 
-export interface OsciClientOptions {
+/** Trust settings for the intermediary's and the authors' certificates. */
+export interface OsciClientOptions extends TrustOptions {
   /** URL of the intermediary. */
   readonly url: string;
   /** The intermediary's certificates (PEM or DER): orders are encrypted for `encryption`, answers must be signed by `signature`. */
@@ -49,9 +56,6 @@ export interface OsciClientOptions {
   readonly signer: SignerCredentials;
   /** The client's encryption key and certificate: answers are encrypted for it; it is also the mailbox address. */
   readonly decryption: DecryptionCredentials;
-  /** Trust anchors for the intermediary's and the authors' certificates. */
-  readonly trustAnchors: readonly CertificateInput[];
-  readonly intermediates?: readonly CertificateInput[];
   readonly timeouts?: HttpTimeouts;
   /**
    * Retries of a failed exchange. Only where repeating cannot do harm: any order whose connection could
@@ -279,8 +283,7 @@ export function createOsciClient(options: OsciClientOptions): OsciClient {
     let unpacked: Awaited<ReturnType<typeof unpackOrder>>;
     try {
       unpacked = await unpackOrder(answer.body, {
-        trustAnchors: options.trustAnchors,
-        ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
+        ...trustOptionsOf(options),
         decryption: options.decryption,
         ...(answer.contentType === undefined ? {} : { contentType: answer.contentType }),
       });
@@ -549,8 +552,7 @@ export function createOsciClient(options: OsciClientOptions): OsciClient {
     if (whole.byteLength !== size)
       throw new OsciError('MESSAGE_INVALID', 'the chunks do not add up to the message');
     const inner = await unpackOrder(whole, {
-      trustAnchors: options.trustAnchors,
-      ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
+      ...trustOptionsOf(options),
       decryption: options.decryption,
       contentType: 'multipart/related',
     });
@@ -619,8 +621,8 @@ export function createOsciClient(options: OsciClientOptions): OsciClient {
       moreWaiting: block.feedback.some((entry) => entry.code === '3800'),
       open: () =>
         openContent(contentPackage, attachments, {
+          ...trustOptionsOf(options),
           decryption: options.decryption,
-          trustAnchors: options.trustAnchors,
         }),
     };
   }
@@ -735,8 +737,8 @@ export function createOsciClient(options: OsciClientOptions): OsciClient {
       feedback,
       open: () =>
         openContent(contentPackage, attachments, {
+          ...trustOptionsOf(options),
           decryption: options.decryption,
-          trustAnchors: options.trustAnchors,
         }),
     };
   }

@@ -47,6 +47,8 @@ import {
   type CertificateInput,
   certificateDerList,
   type KeyUsageName,
+  type TrustOptions,
+  trustOptionsOf,
   validateCertificate,
 } from '../security/certificates.js';
 import { readBody, writeWire } from '../transport/http.js';
@@ -77,22 +79,18 @@ export interface ActiveRecipient {
   readonly signatureCertificate?: CertificateInput;
 }
 
-export interface IntermediaryOptions {
+/**
+ * Trust settings every certificate must meet (clients, addressees, recipients). Certificates in orders come
+ * without their chain: `intermediates` help to build paths, and so do the CA certificates of
+ * `signer.certificateChain`. `at` fixes the validation time (default: the time of each check).
+ */
+export interface IntermediaryOptions extends TrustOptions {
   /** Directory of the mailbox, MessageIds and process cards; created if missing. */
   readonly dataDir: string;
   /** Signs responses (SupplierSignature) and forwarded orders (ClientSignature). */
   readonly signer: SignerCredentials;
   /** Opens orders encrypted for the intermediary. */
   readonly decryption: DecryptionCredentials;
-  /** Trust anchors every certificate must chain to (clients, addressees, recipients). */
-  readonly trustAnchors: readonly CertificateInput[];
-  /**
-   * Untrusted intermediate CA certificates for path building (certificates in orders come without their
-   * chain). The CA certificates of `signer.certificateChain` are used as well.
-   */
-  readonly intermediates?: readonly CertificateInput[];
-  /** CRLs; when given, every checked certificate needs one from its issuer. */
-  readonly crls?: readonly (string | Uint8Array)[];
   /** Default `127.0.0.1`. */
   readonly host?: string;
   /** Default 0: a free port. */
@@ -233,9 +231,8 @@ export async function startIntermediary(options: IntermediaryOptions): Promise<I
   // to build paths (they are not trusted by that; only the trust anchors are).
   const ownCas = options.signer.certificateChain.flatMap((entry) => certificateDerList(entry)).slice(1);
   const validation = {
-    trustAnchors: options.trustAnchors,
+    ...trustOptionsOf(options),
     intermediates: [...(options.intermediates ?? []), ...ownCas],
-    ...(options.crls === undefined ? {} : { crls: options.crls }),
   };
 
   const validated = new Map<string, { readonly info: CertificateInfo; readonly until: number }>();
@@ -248,7 +245,8 @@ export async function startIntermediary(options: IntermediaryOptions): Promise<I
     const cacheKey = `${keyUsage[0]}:${sha256Hex(der)}`;
     const cached = validated.get(cacheKey);
     const time = Date.now();
-    if (cached !== undefined && cached.until > time && cached.info.notAfter.getTime() > time) {
+    const validAt = options.at?.getTime() ?? time;
+    if (cached !== undefined && cached.until > time && cached.info.notAfter.getTime() > validAt) {
       return inspection(cached.info);
     }
     try {

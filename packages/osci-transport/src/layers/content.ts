@@ -9,6 +9,7 @@ import {
   type CertificateInput,
   certificateDerList,
   type TrustOptions,
+  trustOptionsOf,
   validateCertificate,
 } from '../security/certificates.js';
 import {
@@ -55,18 +56,15 @@ export interface SignContentOptions {
   readonly attachments?: AttachmentSource;
 }
 
-export interface EncryptContentOptions {
+/**
+ * With `trustAnchors`, every recipient certificate must chain to them and allow key or data encipherment; a
+ * recipient given as PEM chain brings its own intermediates. The other trust settings need `trustAnchors`.
+ */
+export interface EncryptContentOptions extends Partial<TrustOptions> {
   /** Encryption certificates of every reader (addressee and other readers); never the intermediary's. */
   readonly recipients: readonly CertificateInput[];
   /** Default `aes256-gcm`. */
   readonly algorithm?: ContentEncryptionAlgorithm;
-  /**
-   * When given, every recipient certificate must chain to these and allow key or data encipherment; a
-   * recipient given as PEM chain brings its own intermediates.
-   */
-  readonly trustAnchors?: readonly CertificateInput[];
-  readonly intermediates?: readonly CertificateInput[];
-  readonly at?: Date;
 }
 
 export interface DecryptContentOptions {
@@ -186,10 +184,7 @@ async function verifyContainerElement(
         expectedReferences: expected,
         expectedAttachments: uris,
         resolveAttachment: resolve,
-        trustAnchors: options.trustAnchors,
-        ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
-        ...(options.crls === undefined ? {} : { crls: options.crls }),
-        ...(options.at === undefined ? {} : { at: options.at }),
+        ...trustOptionsOf(options),
         ...(options.allowLegacy === undefined ? {} : { allowLegacy: options.allowLegacy }),
       }),
     );
@@ -311,16 +306,21 @@ async function checkRecipients(options: EncryptContentOptions): Promise<void> {
   if (options.recipients.length === 0) {
     throw new OsciError('ENCRYPTION_INVALID', 'content data needs at least one reader');
   }
-  if (options.trustAnchors !== undefined) {
-    for (const recipient of options.recipients) {
-      const [leaf, ...chain] = certificateDerList(recipient);
-      await validateCertificate(leaf as Uint8Array, {
-        trustAnchors: options.trustAnchors,
-        intermediates: [...chain, ...(options.intermediates ?? [])],
-        keyUsage: ['keyEncipherment', 'dataEncipherment'],
-        ...(options.at === undefined ? {} : { at: options.at }),
-      });
+  const { trustAnchors } = options;
+  if (trustAnchors === undefined) {
+    // Without anchors nothing is validated; taking the other settings would silently ignore them.
+    if (options.intermediates !== undefined || options.at !== undefined || options.crls !== undefined) {
+      throw new OsciError('OPTIONS_INVALID', 'intermediates, at and crls need trustAnchors');
     }
+    return;
+  }
+  for (const recipient of options.recipients) {
+    const [leaf, ...chain] = certificateDerList(recipient);
+    await validateCertificate(leaf as Uint8Array, {
+      ...trustOptionsOf({ ...options, trustAnchors }),
+      intermediates: [...chain, ...(options.intermediates ?? [])],
+      keyUsage: ['keyEncipherment', 'dataEncipherment'],
+    });
   }
 }
 

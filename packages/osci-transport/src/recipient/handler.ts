@@ -13,7 +13,13 @@ import type {
   ResponseToAcceptDelivery,
   ResponseToProcessDelivery,
 } from '../model/types.js';
-import { type CertificateInfo, type CertificateInput, certificateDerList } from '../security/certificates.js';
+import {
+  type CertificateInfo,
+  type CertificateInput,
+  certificateDerList,
+  type TrustOptions,
+  trustOptionsOf,
+} from '../security/certificates.js';
 import { type OpenedContent, openContent, type SealedContent, sealContent } from '../transport/content.js';
 import { readBody, writeWire } from '../transport/http.js';
 import { codeForFailure } from '../transport/refusal.js';
@@ -59,14 +65,12 @@ export type RecipientReply =
       readonly subject?: string;
     };
 
-export interface RecipientHandlerOptions {
+/** Trust settings for the intermediary's and the authors' certificates. */
+export interface RecipientHandlerOptions extends TrustOptions {
   /** Signs the answers (SupplierSignature) and, as author, reply containers. */
   readonly signer: SignerCredentials;
   /** The recipient's encryption key and certificate: opens orders and content. */
   readonly decryption: DecryptionCredentials;
-  /** Trust anchors for the intermediary's and the authors' certificates. */
-  readonly trustAnchors: readonly CertificateInput[];
-  readonly intermediates?: readonly CertificateInput[];
   /** When given, orders must be signed by this intermediary signature certificate. */
   readonly intermediaryCertificate?: CertificateInput;
   /** Called with every acceptDelivery (forwardDelivery); throw to refuse it (feedback 9808 to the sender). */
@@ -121,8 +125,7 @@ export function createRecipientHandler(
 
   async function handle(body: Buffer, contentType: string | undefined): Promise<WireMessage> {
     const unpacked = await unpackOrder(body, {
-      trustAnchors: options.trustAnchors,
-      ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
+      ...trustOptionsOf(options),
       decryption: options.decryption,
       ...(contentType === undefined ? {} : { contentType }),
       maxPartBytes: options.maxBodyBytes ?? 512 * 1024 * 1024,
@@ -148,8 +151,8 @@ export function createRecipientHandler(
     let contents: OpenedContent[];
     try {
       contents = await openContent(order.contentPackage, unpacked.attachments, {
+        ...trustOptionsOf(options),
         decryption: options.decryption,
-        trustAnchors: options.trustAnchors,
         ...(options.allowUnsignedContent === undefined
           ? {}
           : { allowUnsigned: options.allowUnsignedContent }),

@@ -42,6 +42,16 @@ export interface TrustOptions {
   readonly crls?: readonly (string | Uint8Array)[];
 }
 
+/** Only the trust settings of a larger options object, unset ones left out (exactOptionalPropertyTypes). */
+export function trustOptionsOf(options: TrustOptions): TrustOptions {
+  return {
+    trustAnchors: options.trustAnchors,
+    ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
+    ...(options.at === undefined ? {} : { at: options.at }),
+    ...(options.crls === undefined ? {} : { crls: options.crls }),
+  };
+}
+
 export interface CertificateValidationOptions extends TrustOptions {
   /** Key usage bits of which at least one must be set on the end-entity certificate. */
   readonly keyUsage: readonly KeyUsageName[];

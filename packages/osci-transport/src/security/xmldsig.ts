@@ -26,6 +26,8 @@ import {
   certificatePublicKey,
   importPrivateKey,
   type KeyUsageName,
+  type TrustOptions,
+  trustOptionsOf,
   validateCertificate,
 } from './certificates.js';
 
@@ -135,7 +137,8 @@ export interface SignXmlOptions {
   readonly signatureId?: string;
 }
 
-export interface VerifyXmlSignatureOptions {
+/** `intermediates` add to the certificates the signature's KeyInfo carries. */
+export interface VerifyXmlSignatureOptions extends TrustOptions {
   /** The elements the caller will trust; the signature must reference exactly these, by Id. */
   readonly expectedReferences: readonly Element[];
   /**
@@ -145,13 +148,8 @@ export interface VerifyXmlSignatureOptions {
   readonly expectedAttachments?: readonly string[];
   /** Bytes of an attachment (the decoded MIME part) by `cid:` URI; `undefined` is `MIME_PART_MISSING`. */
   readonly resolveAttachment?: (uri: string) => Uint8Array | undefined;
-  readonly trustAnchors: readonly CertificateInput[];
-  readonly intermediates?: readonly CertificateInput[];
-  /** Validation time of the certificate; default now. */
-  readonly at?: Date;
   /** Key usage the signer certificate needs; default digitalSignature or nonRepudiation. */
   readonly requiredKeyUsage?: KeyUsageName | readonly KeyUsageName[];
-  readonly crls?: readonly (string | Uint8Array)[];
   /** Accept RSA-SHA1, DSA, SHA-1 digests and 1024-bit keys (never HMAC). */
   readonly allowLegacy?: boolean;
 }
@@ -671,10 +669,8 @@ export async function verifyXmlSignature(
   }
   const required = options.requiredKeyUsage;
   const signer = await validateCertificate(signerDer, {
-    trustAnchors: options.trustAnchors,
+    ...trustOptionsOf(options),
     intermediates: [...(options.intermediates ?? []), ...extra],
-    ...(options.at === undefined ? {} : { at: options.at }),
-    ...(options.crls === undefined ? {} : { crls: options.crls }),
     keyUsage:
       required === undefined
         ? ['digitalSignature', 'nonRepudiation']

@@ -8,20 +8,25 @@ import {
   verifyContentContainer,
 } from '../layers/content.js';
 import type { ContentContainer, ContentPackage } from '../model/types.js';
-import type { CertificateInfo, CertificateInput } from '../security/certificates.js';
+import {
+  type CertificateInfo,
+  type CertificateInput,
+  type TrustOptions,
+  trustOptionsOf,
+} from '../security/certificates.js';
 import type { DecryptionCredentials, WireAttachment } from './wire.js';
 
-export interface SealContentOptions {
+/**
+ * With `trustAnchors`, the readers' certificates are checked against them before encrypting (`intermediates`
+ * e.g. when a directory lists only the readers' own certificates); the other trust settings need them.
+ */
+export interface SealContentOptions extends Partial<TrustOptions> {
   /** The author: signs the container and every attachment it references. */
   readonly author: SignerCredentials;
   /** Encryption certificates of every reader (the addressee first); never the intermediary's. */
   readonly readers: readonly CertificateInput[];
   /** Plaintext attachments the container references as `cid:<contentId>`. */
   readonly attachments?: readonly WireAttachment[];
-  /** Check the readers' certificates against these anchors before encrypting. */
-  readonly trustAnchors?: readonly CertificateInput[];
-  /** Untrusted CA certificates for those checks, e.g. when a directory lists only the readers' own certificates. */
-  readonly intermediates?: readonly CertificateInput[];
 }
 
 /** Content ready to send: the ContentPackage and the (encrypted) attachment parts that go with it. */
@@ -47,6 +52,8 @@ export async function sealContent(
     recipients: options.readers,
     ...(options.trustAnchors === undefined ? {} : { trustAnchors: options.trustAnchors }),
     ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
+    ...(options.at === undefined ? {} : { at: options.at }),
+    ...(options.crls === undefined ? {} : { crls: options.crls }),
   };
   if (plain.size === 0) {
     return {
@@ -65,14 +72,12 @@ export async function sealContent(
   };
 }
 
-export interface OpenContentOptions {
+/** Trust settings for the author certificates. */
+export interface OpenContentOptions extends TrustOptions {
   /** The reader's key and encryption certificate. */
   readonly decryption: DecryptionCredentials;
-  /** Trust anchors for the author certificates. */
-  readonly trustAnchors: readonly CertificateInput[];
   /** Accept plain (unencrypted) containers without an author signature. Default false. */
   readonly allowUnsigned?: boolean;
-  readonly at?: Date;
 }
 
 /** One opened content container: decrypted, its author signatures verified. */
@@ -97,9 +102,8 @@ export async function openContent(
 ): Promise<OpenedContent[]> {
   const out: OpenedContent[] = [];
   const verifyOptions = (map: ReadonlyMap<string, Uint8Array>) => ({
-    trustAnchors: options.trustAnchors,
+    ...trustOptionsOf(options),
     attachments: map,
-    ...(options.at === undefined ? {} : { at: options.at }),
   });
   for (const encrypted of contentPackage?.encryptedData ?? []) {
     const opened = await decryptContentContainerWithAttachments(encrypted, {

@@ -14,7 +14,13 @@ import {
 } from '../layers/order.js';
 import { buildMultipartRelated, type ParsedMultipart, parseMultipartRelated } from '../mime/multipart.js';
 import type { Certificate, SoapFault } from '../model/types.js';
-import { type CertificateInfo, type CertificateInput, certificateDerList } from '../security/certificates.js';
+import {
+  type CertificateInfo,
+  type CertificateInput,
+  certificateDerList,
+  type TrustOptions,
+  trustOptionsOf,
+} from '../security/certificates.js';
 
 /** An attachment as it travels: the bytes of its MIME part (ciphertext for encrypted attachments). */
 export interface WireAttachment {
@@ -104,11 +110,8 @@ export function packFault(code: string, text: string): WireMessage {
   return { contentType: 'text/xml; charset=UTF-8', chunks: [body], length: body.byteLength };
 }
 
-export interface UnpackOrderOptions {
-  /** Trust anchors for the order signature's certificate. */
-  readonly trustAnchors: readonly CertificateInput[];
-  readonly intermediates?: readonly CertificateInput[];
-  readonly crls?: readonly (string | Uint8Array)[];
+/** Trust settings for the order signature's certificate. */
+export interface UnpackOrderOptions extends TrustOptions {
   /** Key and certificate to open `soapMessageEncrypted`. */
   readonly decryption?: DecryptionCredentials;
   /** Refuse order data that is not encrypted (default true). */
@@ -119,7 +122,6 @@ export interface UnpackOrderOptions {
   readonly maxXmlBytes?: number;
   /** Largest MIME part; default 512 MiB. */
   readonly maxPartBytes?: number;
-  readonly at?: Date;
 }
 
 /** What {@link unpackOrder} returns: a decrypted, signature-checked order and its attachment parts. */
@@ -250,12 +252,9 @@ export async function unpackOrder(body: Buffer, options: UnpackOrderOptions): Pr
   let verified: Awaited<ReturnType<typeof verifyOrderSignature>>;
   try {
     verified = await verifyOrderSignature(xml, {
-      trustAnchors: options.trustAnchors,
+      ...trustOptionsOf(options),
       attachments,
       maxBytes: maxXmlBytes,
-      ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
-      ...(options.crls === undefined ? {} : { crls: options.crls }),
-      ...(options.at === undefined ? {} : { at: options.at }),
     });
   } catch (error) {
     const code = error instanceof OsciError ? error.code : '';

@@ -2,6 +2,7 @@ import { createHash, sign } from 'node:crypto';
 import { getTestPki, type TestPki } from '@egovkit/testkit';
 import { XmlCanonicalizer } from 'xmldsigjs';
 import type { OsciError } from '../../src/errors.js';
+import type { StoreDelivery, TimestampQuality } from '../../src/model/index.js';
 import { DS_NAMESPACE } from '../../src/security/xmldsig.js';
 import { type Document, type Element, findElement, parseXmlStrict } from '../../src/xml/parse.js';
 
@@ -108,5 +109,47 @@ export function pkiHelpers(current: () => TestPki) {
     }),
     /** Verification options trusting the test PKI's anchor. */
     trust: () => ({ trustAnchors: [current().trustAnchorPem] }),
+  };
+}
+
+/**
+ * {@link pkiHelpers} over the test PKI, loaded in the calling test file's `beforeAll` (passed in, so that
+ * this module stays importable outside vitest: scripts/negative-corpus.ts uses it).
+ */
+export function loadedPkiHelpers(
+  beforeAll: (load: () => Promise<void>) => void,
+): ReturnType<typeof pkiHelpers> {
+  let loaded: TestPki | undefined;
+  beforeAll(async () => {
+    loaded = await getTestPki();
+  });
+  return pkiHelpers(() => {
+    if (loaded === undefined) throw new Error('the test PKI is only loaded in beforeAll');
+    return loaded;
+  });
+}
+
+/** A storeDelivery from the passport authority to the document producer with one encrypted container. */
+export function storeDeliveryWith(
+  b64: (name: CertificateName) => string,
+  encryptedData: string,
+  receptionQuality: TimestampQuality,
+): StoreDelivery {
+  return {
+    type: 'storeDelivery',
+    controlBlock: { id: 'controlblock', sequenceNumber: 0, challenge: 'c1' },
+    desiredLanguages: { id: 'desiredlanguages', languages: ['de'] },
+    qualityOfTimestamp: {
+      creation: { id: 'qot-creation', quality: 'plain' },
+      reception: { id: 'qot-reception', quality: receptionQuality },
+    },
+    storeDelivery: { id: 'storedelivery', messageId: 'bWVzc2FnZS0x', subject: 'Passantrag' },
+    nonIntermediaryCertificates: {
+      id: 'nonintermediarycertificates',
+      cipherCertificateAddressee: { certificateBase64: b64('documentProducerEncryption') },
+      signatureCertificateOriginator: { certificateBase64: b64('passportAuthoritySignature') },
+    },
+    contentPackage: { encryptedData: [encryptedData] },
+    bodyId: 'body',
   };
 }

@@ -12,9 +12,8 @@ import { findExecutable } from '@egovkit/testkit';
 import {
   buildXhd,
   DEFAULT_SCHEMA_FILE,
+  examplePassportOrder,
   schemaCacheStats,
-  syntheticJpeg,
-  syntheticWsq,
   validateSchema,
   validateXhd,
 } from '../src/index.js';
@@ -45,54 +44,14 @@ function summary(runs: number[]) {
 const xmllint = findExecutable('xmllint');
 if (xmllint === undefined) throw new Error('xmllint is not installed: apt-get install -y libxml2-utils');
 
-const fingerprint = (seed: number) => syntheticWsq({ width: 400, height: 500, bytes: 12_000, seed });
-const { xml } = buildXhd({
-  produktart: 'RP',
-  kopf: {
-    nachrichtenId: 'N-BENCH-1',
+// A fixed date keeps the message, and so its size, the same from run to run.
+const { xml } = buildXhd(
+  examplePassportOrder({
+    now: new Date('2026-11-25T09:30:00Z'),
     bestellnummer: 'B-BENCH-1',
-    senderkennung: 'psb:04011300_00',
-    empfaengerkennung: 'dbs:490030010000',
     verfahrenskennung: 'Benchmark 1.0',
-    erstellungszeitpunkt: '2026-11-25T09:30:00Z',
-  },
-  antraege: [
-    {
-      antragsId: 'A1',
-      passart: 'P',
-      person: {
-        familienname: 'Mustermann',
-        vornamen: 'Erika',
-        geburtsdatum: '1984-08-12',
-        geburtsort: 'Berlin',
-        anschrift: { strasseUndHausnummer: 'Heidestraße 17', postleitzahl: '51147', ort: 'Köln' },
-        geschlecht: '001',
-        groesse: 160,
-      },
-      dokument: {
-        seriennummer: 'C01X00T478',
-        gueltigVon: '2026-11-25',
-        gueltigBis: '2036-11-24',
-        behoerde: { kurzbezeichnung: 'Stadt Köln' },
-      },
-      biometrie: {
-        antragszeitpunkt: '2026-11-25T09:12:00Z',
-        qsSoftwareVersion: 'QS-Demo 3.1.0',
-        sollwerteVersion: 'Sollwerte 2024-1',
-        lichtbild: { daten: syntheticJpeg({ width: 827, height: 1063, bytes: 20_000 }) },
-        fingerabdruecke: [
-          { fingerposition: 2, daten: fingerprint(2), qualitaetswert: 64 },
-          { fingerposition: 7, daten: fingerprint(7), qualitaetswert: 58 },
-        ],
-      },
-    },
-  ],
-  rechnungsadresse: { zeilen: ['Stadt Köln', '50667 Köln'] },
-  lieferadresse: { zeilen: ['Stadt Köln', '50667 Köln'] },
-  zertifizierteKomponenten: [
-    { komponentenName: 'Leser', versionsinformation: '2.0', zertifizierungsId: 'BSI-K-1' },
-  ],
-});
+  }),
+);
 
 const directory = mkdtempSync(join(tmpdir(), 'xhd-bench-'));
 try {

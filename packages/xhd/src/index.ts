@@ -46,6 +46,11 @@ export {
 } from './codes.js';
 export { XhdError, type XhdErrorCode } from './errors.js';
 export {
+  type ExamplePassportOrderOptions,
+  examplePassportOrder,
+  type PassBestellungInput,
+} from './example.js';
+export {
   buildFehlerinformation,
   createFehlerinformation,
   type FehlerinformationInput,

@@ -1,55 +1,38 @@
 import type { BestellungInput, PassAntragInput } from '../src/index.js';
-import { syntheticJpeg, syntheticWsq } from '../src/index.js';
+import { examplePassportOrder } from '../src/index.js';
 
-export const photo = syntheticJpeg({ width: 827, height: 1063, bytes: 20_000 });
-export const finger = (seed: number) => syntheticWsq({ width: 400, height: 500, bytes: 12_000, seed });
+// The shipped example with the fixed values the tests compare against (B-1, 2026-11-25 to 2036-11-24), and the
+// optional fields it leaves out (Staat, Behördenname, photo quality, Anschrift of the delivery address) filled in,
+// so that the builder writes them too.
+const example = examplePassportOrder({
+  now: new Date('2026-11-25T09:30:00Z'),
+  bestellnummer: 'B-1',
+  nachrichtenId: 'N-1',
+  verfahrenskennung: 'Demo 1.0',
+  person: {
+    anschrift: { strasseUndHausnummer: 'Heidestraße 17', postleitzahl: '51147', ort: 'Köln', staat: 'D<<' },
+  },
+});
+const [exampleAntrag] = example.antraege;
 
 export const passAntrag: PassAntragInput = {
-  antragsId: 'A1',
-  passart: 'P',
-  person: {
-    familienname: 'Mustermann',
-    vornamen: 'Erika',
-    geburtsdatum: '1984-08-12',
-    geburtsort: 'Berlin',
-    anschrift: { strasseUndHausnummer: 'Heidestraße 17', postleitzahl: '51147', ort: 'Köln', staat: 'D<<' },
-    geschlecht: '001',
-    groesse: 160,
-  },
+  ...exampleAntrag,
   dokument: {
-    seriennummer: 'C01X00T478',
-    gueltigVon: '2026-11-25',
-    gueltigBis: '2036-11-24',
+    ...exampleAntrag.dokument,
     behoerde: { kurzbezeichnung: 'Stadt Köln', name: 'Stadt Köln – Bürgeramt' },
   },
   biometrie: {
+    ...exampleAntrag.biometrie,
+    // Taken earlier than the order was created, as in practice.
     antragszeitpunkt: '2026-11-25T09:12:00Z',
-    qsSoftwareVersion: 'QS-Demo 3.1.0',
-    sollwerteVersion: 'Sollwerte 2024-1',
-    lichtbild: { daten: photo, qualitaetswert: 80 },
-    fingerabdruecke: [
-      { fingerposition: 2, daten: finger(2), qualitaetswert: 64 },
-      { fingerposition: 7, daten: finger(7), qualitaetswert: 58 },
-    ],
+    lichtbild: { ...exampleAntrag.biometrie.lichtbild, qualitaetswert: 80 },
   },
 };
 
 export const bestellung: Extract<BestellungInput, { produktart: 'RP' }> = {
-  produktart: 'RP',
-  kopf: {
-    nachrichtenId: 'N-1',
-    bestellnummer: 'B-1',
-    senderkennung: 'psb:04011300_00',
-    empfaengerkennung: 'dbs:490030010000',
-    verfahrenskennung: 'Demo 1.0',
-    erstellungszeitpunkt: '2026-11-25T09:30:00Z',
-  },
+  ...example,
   antraege: [passAntrag],
-  rechnungsadresse: { zeilen: ['Stadt Köln', '50667 Köln'] },
-  lieferadresse: { zeilen: ['Stadt Köln', '50667 Köln'], anschrift: { ort: 'Köln' } },
-  zertifizierteKomponenten: [
-    { komponentenName: 'Leser', versionsinformation: '2.0', zertifizierungsId: 'BSI-K-1' },
-  ],
+  lieferadresse: { ...example.lieferadresse, anschrift: { ort: 'Köln' } },
 };
 
 export const ausweisBestellung: BestellungInput = {

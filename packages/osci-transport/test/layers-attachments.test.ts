@@ -15,7 +15,7 @@ import {
 } from '../src/layers/index.js';
 import { buildMultipartRelated, parseMultipartRelated } from '../src/mime/index.js';
 import type { ContentContainer, StoreDelivery } from '../src/model/index.js';
-import { codeOf, pki as loadPki, pkiHelpers } from './helpers/security-fixtures.js';
+import { codeOf, pki as loadPki, pkiHelpers, storeDeliveryWith } from './helpers/security-fixtures.js';
 
 let pki: TestPki;
 beforeAll(async () => {
@@ -49,25 +49,8 @@ const plainBytes = () =>
     ['foto@egovkit', PHOTO],
   ]);
 
-function storeDelivery(contentPackage: StoreDelivery['contentPackage']): StoreDelivery {
-  return {
-    type: 'storeDelivery',
-    controlBlock: { id: 'controlblock', sequenceNumber: 0, challenge: 'c1' },
-    desiredLanguages: { id: 'desiredlanguages', languages: ['de'] },
-    qualityOfTimestamp: {
-      creation: { id: 'qot-creation', quality: 'plain' },
-      reception: { id: 'qot-reception', quality: 'cryptographic' },
-    },
-    storeDelivery: { id: 'storedelivery', messageId: 'bWVzc2FnZS0x', subject: 'Passantrag' },
-    nonIntermediaryCertificates: {
-      id: 'nonintermediarycertificates',
-      cipherCertificateAddressee: { certificateBase64: b64('documentProducerEncryption') },
-      signatureCertificateOriginator: { certificateBase64: b64('passportAuthoritySignature') },
-    },
-    contentPackage,
-    bodyId: 'body',
-  };
-}
+const storeDelivery = (contentPackage: StoreDelivery['contentPackage']) =>
+  storeDeliveryWith(b64, contentPackage, 'cryptographic');
 
 /** The whole sender side: author signature, end-to-end encryption, order signature, MIME package. */
 async function send(): Promise<{ mime: Buffer; parts: Map<string, Uint8Array> }> {

@@ -25,7 +25,8 @@ const intermediaryCertificate = () => cert('osciIntermediaryEncryption').certifi
 
 const PHOTO = randomBytes(3000);
 
-const storeDelivery = (encryptedData: string) => storeDeliveryWith(b64, encryptedData, 'plain');
+const storeDelivery = (encryptedData: string) =>
+  storeDeliveryWith(b64, { encryptedData: [encryptedData] }, 'plain');
 
 /** A signed storeDelivery with one end-to-end encrypted attachment, and its attachment parts. */
 async function signedOrder(): Promise<{

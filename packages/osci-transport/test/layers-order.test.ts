@@ -18,7 +18,8 @@ import { codeOf, loadedPkiHelpers, storeDeliveryWith } from './helpers/security-
 
 const { cert, b64, credentials, trust } = loadedPkiHelpers(beforeAll);
 
-const storeDelivery = (encryptedData: string) => storeDeliveryWith(b64, encryptedData, 'cryptographic');
+const storeDelivery = (encryptedData: string) =>
+  storeDeliveryWith(b64, { encryptedData: [encryptedData] }, 'cryptographic');
 
 /** A sample of every order type, with real signer certificates and without attachments. */
 function realSample(message: OsciOrder): OsciOrder {

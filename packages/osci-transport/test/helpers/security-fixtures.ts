@@ -129,10 +129,10 @@ export function loadedPkiHelpers(
   });
 }
 
-/** A storeDelivery from the passport authority to the document producer with one encrypted container. */
+/** A storeDelivery from the passport authority to the document producer carrying `contentPackage`. */
 export function storeDeliveryWith(
   b64: (name: CertificateName) => string,
-  encryptedData: string,
+  contentPackage: StoreDelivery['contentPackage'],
   receptionQuality: TimestampQuality,
 ): StoreDelivery {
   return {
@@ -149,7 +149,7 @@ export function storeDeliveryWith(
       cipherCertificateAddressee: { certificateBase64: b64('documentProducerEncryption') },
       signatureCertificateOriginator: { certificateBase64: b64('passportAuthoritySignature') },
     },
-    contentPackage: { encryptedData: [encryptedData] },
+    contentPackage,
     bodyId: 'body',
   };
 }

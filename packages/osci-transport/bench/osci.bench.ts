@@ -1,9 +1,13 @@
 /**
  * Benchmark of issue #6: build+sign+encrypt and parse+decrypt+verify of a storeDelivery with one 1 MB or
  * 100 MB attachment, side by side with raw node:crypto AES-256-GCM + SHA-256 + base64 over the same bytes.
- * Every case runs in its own child process, so that its peak RSS (resourceUsage().maxRSS) is its own;
- * RSS is reported above the child's baseline after start-up (test PKI included), measured in a child with a
- * single run; the attachment bytes themselves are part of it.
+ * Every case runs in its own child process, so that its peak RSS (resourceUsage().maxRSS) is its own.
+ * Peak RSS is reported above the child's baseline, as the median of five children with a single run each, two ways:
+ *  - cold: the baseline is taken after start-up (test PKI included), so the first use of every code path
+ *    (module code compiled, crypto contexts, parser tables: about 2.5 MB whatever the attachment size) counts;
+ *  - warm: the same case first runs once on a 1 KB attachment, then the baseline is taken. What remains is
+ *    what the attachment costs, which is what the goal "peak RSS ≤ 3 × the attachment size" is about.
+ * The attachment bytes themselves count in both.
  *
  *   pnpm bench        (writes ../../bench/results/osci-transport.json)
  */
@@ -28,6 +32,9 @@ import type { StoreDelivery } from '../src/model/index.js';
 
 type CaseName = 'send' | 'receive' | 'raw';
 const MB = 1024 * 1024;
+const WARM_UP_SIZE = 1024;
+/** Children per peak-RSS figure (median). */
+const PEAK_CHILDREN = 5;
 
 /** CPU milliseconds (user + system) since `before`. */
 function cpuMs(before: NodeJS.CpuUsage): number {
@@ -35,20 +42,23 @@ function cpuMs(before: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1000;
 }
 
-async function child(name: CaseName, size: number, runs: number, file: string): Promise<void> {
-  const pki = await getTestPki();
-  // Baseline after start-up and test PKI, before any attachment byte exists.
-  const baseline = process.memoryUsage().rss;
+type TestPki = Awaited<ReturnType<typeof getTestPki>>;
+
+/** One run of a case: wall and CPU time (user + system) in milliseconds. */
+async function runOnce(
+  pki: TestPki,
+  name: CaseName,
+  size: number,
+  file: string,
+): Promise<{ time: number; cpuTime: number }> {
   const cert = pki.certificates;
   const author = {
     key: cert.passportAuthoritySignature.privateKeyPem,
     certificateChain: [cert.passportAuthoritySignature.chainPem],
   };
   const times: number[] = [];
-  // CPU time (user + system) of each run beside the wall time: on a loaded machine the wall time also counts
-  // the time other processes held the CPU.
   const cpuTimes: number[] = [];
-  for (let run = 0; run < runs; run++) {
+  {
     let cpuBefore = process.cpuUsage();
     if (name === 'raw') {
       const data = randomBytes(size);
@@ -130,6 +140,44 @@ async function child(name: CaseName, size: number, runs: number, file: string): 
       if (opened.attachments.get('anlage@egovkit')?.length !== size) throw new Error('wrong attachment size');
     }
   }
+  return { time: times[0] as number, cpuTime: cpuTimes[0] as number };
+}
+
+/** Resets the process's peak RSS (VmHWM, and with it `resourceUsage().maxRSS`) where Linux allows it. */
+function resetPeakRss(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // not Linux: the peak then includes start-up, which only overstates it
+  }
+}
+
+/**
+ * Runs a case `runs` times and prints times and peak RSS above the baseline. With `warmUpFile`, one run on a
+ * 1 KB attachment (for `receive`: the message in that file) comes before the baseline.
+ */
+async function child(
+  name: CaseName,
+  size: number,
+  runs: number,
+  file: string,
+  warmUpFile: string | undefined,
+): Promise<void> {
+  const pki = await getTestPki();
+  if (warmUpFile !== undefined) await runOnce(pki, name, WARM_UP_SIZE, warmUpFile);
+  // Baseline after start-up and test PKI (and the warm-up run), before any attachment byte of this case exists.
+  // On Linux the peak is reset to the current RSS first, so that an earlier, since freed peak does not count.
+  resetPeakRss();
+  const baseline = process.memoryUsage().rss;
+  // CPU time (user + system) of each run beside the wall time: on a loaded machine the wall time also counts
+  // the time other processes held the CPU.
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const measured = await runOnce(pki, name, size, file);
+    times.push(measured.time);
+    cpuTimes.push(measured.cpuTime);
+  }
   const maxRss = process.resourceUsage().maxRSS * 1024;
   process.stdout.write(JSON.stringify({ times, cpuTimes, peakAboveBaseline: maxRss - baseline, maxRss }));
 }
@@ -144,39 +192,64 @@ const median = (values: readonly number[]) => {
 const round = (value: number) => Math.round(value * 10) / 10;
 
 async function main(): Promise<void> {
-  const [, , mode, name, sizeText, runsText, file] = process.argv;
+  const [, , mode, name, sizeText, runsText, file, warmUpFile] = process.argv;
   if (mode === '--case') {
-    await child(name as CaseName, Number(sizeText), Number(runsText), file as string);
+    await child(name as CaseName, Number(sizeText), Number(runsText), file as string, warmUpFile);
     return;
   }
   const self = fileURLToPath(import.meta.url);
   const directory = mkdtempSync(join(tmpdir(), 'osci-bench-'));
   const results: Array<Record<string, unknown>> = [];
+  const runCase = (name: CaseName, size: number, runs: number, file: string, warmUp?: string) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          self,
+          '--case',
+          name,
+          String(size),
+          String(runs),
+          file,
+          ...(warmUp ? [warmUp] : []),
+        ],
+        { encoding: 'utf8', maxBuffer: 16 * MB },
+      ),
+    ) as { times: number[]; cpuTimes: number[]; peakAboveBaseline: number };
   try {
+    // The 1 KB message that warm receiving children read before their baseline (sending ones build their own).
+    const warmUpFile = join(directory, 'warm-up.mime');
+    runCase('send', WARM_UP_SIZE, 1, warmUpFile);
     for (const [label, size, runs] of [
       ['1 MB', MB, 15],
       ['100 MB', 100 * MB, 3],
     ] as const) {
       const file = join(directory, `message-${size}.mime`);
-      const measured: Record<string, { times: number[]; cpuTimes: number[]; peakAboveBaseline: number }> = {};
+      type Measured = {
+        times: number[];
+        cpuTimes: number[];
+        coldPeakAboveBaseline: number;
+        warmPeakAboveBaseline: number;
+      };
+      const measured: Record<string, Measured> = {};
       for (const name of ['raw', 'send', 'receive'] as const) {
-        const output = execFileSync(
-          process.execPath,
-          ['--import', 'tsx', self, '--case', name, String(size), String(runs), file],
-          { encoding: 'utf8', maxBuffer: 16 * MB },
-        );
-        const timed = JSON.parse(output) as { times: number[]; cpuTimes: number[] };
-        // Peak RSS from a child of its own with a single run, so earlier runs' garbage does not count.
-        const once = JSON.parse(
-          execFileSync(process.execPath, ['--import', 'tsx', self, '--case', name, String(size), '1', file], {
-            encoding: 'utf8',
-            maxBuffer: 16 * MB,
-          }),
-        ) as { peakAboveBaseline: number };
+        const timed = runCase(name, size, runs, file);
+        // Peak RSS from children of their own with a single run, so earlier runs' garbage does not count; the
+        // median of several children, because when the garbage collector runs moves a single peak by ~1 MB.
+        const peaks = (warmUp?: string) =>
+          median(
+            Array.from(
+              { length: PEAK_CHILDREN },
+              () => runCase(name, size, 1, file, warmUp).peakAboveBaseline,
+            ),
+          );
         measured[name] = {
           times: timed.times,
           cpuTimes: timed.cpuTimes,
-          peakAboveBaseline: once.peakAboveBaseline,
+          coldPeakAboveBaseline: peaks(),
+          warmPeakAboveBaseline: peaks(warmUpFile),
         };
       }
       const raw = median(measured.raw?.times ?? []);
@@ -186,7 +259,7 @@ async function main(): Promise<void> {
         ['send', 'build + sign + encrypt'],
         ['receive', 'parse + decrypt + verify'],
       ] as const) {
-        const result = measured[name] as { times: number[]; cpuTimes: number[]; peakAboveBaseline: number };
+        const result = measured[name] as Measured;
         results.push({
           name: `${label}: ${what}, time`,
           unit: 'ms',
@@ -201,12 +274,18 @@ async function main(): Promise<void> {
           max: round(Math.max(...result.cpuTimes)),
           runs,
         });
-        const peak = round(result.peakAboveBaseline / MB);
         results.push({
-          name: `${label}: ${what}, peak RSS above baseline`,
+          name: `${label}: ${what}, peak RSS above baseline, cold (first use of the code included)`,
+          unit: 'MB',
+          median: round(result.coldPeakAboveBaseline / MB),
+          runs: PEAK_CHILDREN,
+        });
+        const peak = round(result.warmPeakAboveBaseline / MB);
+        results.push({
+          name: `${label}: ${what}, peak RSS above baseline, warm (after one 1 KB run)`,
           unit: 'MB',
           median: peak,
-          runs: 1,
+          runs: PEAK_CHILDREN,
           ...(name === 'raw' ? {} : { target: round((3 * size) / MB), meetsTarget: peak <= (3 * size) / MB }),
         });
         if (name !== 'raw') {
@@ -249,7 +328,18 @@ async function main(): Promise<void> {
     results,
   };
   const target = new URL('../../../bench/results/osci-transport.json', import.meta.url);
-  writeFileSync(target, `${JSON.stringify(report, null, 2)}\n`);
+  // The delivery benchmark's entries stay, so that either benchmark can be re-run on its own.
+  let previous: { results?: Array<{ name?: string }> } = {};
+  try {
+    previous = JSON.parse(readFileSync(target, 'utf8')) as typeof previous;
+  } catch {
+    // no results yet
+  }
+  const delivery = (previous.results ?? []).filter((entry) => String(entry.name).startsWith('delivery: '));
+  writeFileSync(
+    target,
+    `${JSON.stringify({ ...report, results: [...report.results, ...delivery] }, null, 2)}\n`,
+  );
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 

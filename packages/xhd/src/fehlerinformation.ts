@@ -3,6 +3,7 @@ import type { KopfInput } from './build.js';
 import type { Dokumentenart, XhdVersion } from './codes.js';
 import { XhdError } from './errors.js';
 import type { Fehlerinformation, XhdMessage } from './model.js';
+import { kopf } from './nachrichten.js';
 import { serializeXhd } from './serialize.js';
 import type { XhdValidationResult } from './validate.js';
 
@@ -37,8 +38,6 @@ export function createFehlerinformation(input: FehlerinformationInput): Fehlerin
   if (input.fehlerbeschreibung.trim() === '')
     invalid('Fehlerbeschreibung must not be empty.', 'fehlerbeschreibung');
   const version = input.version ?? '1.7';
-  const k = input.kopf;
-  const erstellt = k.erstellungszeitpunkt ?? new Date();
   const any = (input.any ?? []).map((xml, index) => {
     try {
       return normalizeAnyElement(xml, `/xhd:Fehlerinformation/xhd:any/*[${index + 1}]`);
@@ -50,19 +49,7 @@ export function createFehlerinformation(input: FehlerinformationInput): Fehlerin
   return {
     nachricht: 'Fehlerinformation',
     version,
-    kopf: {
-      nachrichtenId: k.nachrichtenId,
-      bestellnummer: k.bestellnummer,
-      senderkennung: k.senderkennung,
-      empfaengerkennung: k.empfaengerkennung,
-      ...(k.express === undefined ? {} : { express: k.express }),
-      ...(k.verfahrensschluessel === undefined ? {} : { verfahrensschluessel: k.verfahrensschluessel }),
-      verfahrenskennung: k.verfahrenskennung,
-      ...(k.testnachricht === undefined ? {} : { testnachricht: k.testnachricht }),
-      erstellungszeitpunkt: typeof erstellt === 'string' ? erstellt : erstellt.toISOString(),
-      produktart: k.produktart,
-      versionXhd: version,
-    },
+    kopf: kopf(input.kopf, version),
     fehlerhafteNachricht:
       typeof input.fehlerhafteNachricht === 'string'
         ? new TextEncoder().encode(input.fehlerhafteNachricht)

@@ -87,7 +87,8 @@ function invalid(message: string, path: string): never {
   throw new XhdError('XHD_BUILD_INVALID', message, { details: { path } });
 }
 
-function kopf(k: NachrichtKopfInput, version: XhdVersion): Nachrichtenkopf {
+/** The message header model of every XhD message but BestellungDokument (which builds its own). */
+export function kopf(k: NachrichtKopfInput, version: XhdVersion): Nachrichtenkopf {
   const erstellt = k.erstellungszeitpunkt ?? new Date();
   if (
     k.testnachricht !== undefined &&

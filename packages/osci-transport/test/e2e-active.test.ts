@@ -10,37 +10,38 @@ describe('author → intermediary → active recipient over HTTP', () => {
 
   beforeAll(async () => {
     p = await parties();
-    recipient = await startRecipient({
-      signer: p.credentials('documentProducerSignature'),
-      decryption: p.decryption('documentProducerEncryption'),
-      trustAnchors: [p.pki.trustAnchorPem],
-      intermediaryCertificate: p.pki.certificates.osciIntermediarySignature.certificatePem,
-      onAcceptDelivery: (delivery) => {
-        received.push(delivery);
-      },
-      onProcessDelivery: (delivery) => {
-        received.push(delivery);
-        const text = JSON.stringify(delivery.contents[0]?.container.contents);
-        if (text.includes('kaputt')) throw new Error('cannot process this');
-        const scan = delivery.contents[0]?.attachments.get('scan@egovkit');
-        return {
-          container: {
-            id: 'antwort',
-            contents: [
-              { kind: 'xml', xml: ['<x:Antwort xmlns:x="urn:egovkit:test">Pass in Produktion</x:Antwort>'] },
-              { kind: 'attachment', href: 'cid:quittung@egovkit' },
-            ],
-          },
-          attachments: [
-            {
-              contentId: 'quittung@egovkit',
-              data: Buffer.from(`Quittung über ${scan?.byteLength ?? 0} Bytes`),
+    recipient = await startRecipient(
+      p.recipientOptions({
+        onAcceptDelivery: (delivery) => {
+          received.push(delivery);
+        },
+        onProcessDelivery: (delivery) => {
+          received.push(delivery);
+          const text = JSON.stringify(delivery.contents[0]?.container.contents);
+          if (text.includes('kaputt')) throw new Error('cannot process this');
+          const scan = delivery.contents[0]?.attachments.get('scan@egovkit');
+          return {
+            container: {
+              id: 'antwort',
+              contents: [
+                {
+                  kind: 'xml',
+                  xml: ['<x:Antwort xmlns:x="urn:egovkit:test">Pass in Produktion</x:Antwort>'],
+                },
+                { kind: 'attachment', href: 'cid:quittung@egovkit' },
+              ],
             },
-          ],
-          subject: 'Antwort',
-        };
-      },
-    });
+            attachments: [
+              {
+                contentId: 'quittung@egovkit',
+                data: Buffer.from(`Quittung über ${scan?.byteLength ?? 0} Bytes`),
+              },
+            ],
+            subject: 'Antwort',
+          };
+        },
+      }),
+    );
     intermediary = await startIntermediary(
       p.intermediaryOptions(p.tempDir('osci-active-'), {
         activeRecipients: [

@@ -20,15 +20,13 @@ describe('recipient handler', () => {
 
   beforeAll(async () => {
     p = await parties();
-    recipient = await startRecipient({
-      signer: p.credentials('documentProducerSignature'),
-      decryption: p.decryption('documentProducerEncryption'),
-      trustAnchors: [p.pki.trustAnchorPem],
-      intermediaryCertificate: p.pki.certificates.osciIntermediarySignature.certificatePem,
-      onAcceptDelivery: (delivery) => {
-        received.push(delivery);
-      },
-    });
+    recipient = await startRecipient(
+      p.recipientOptions({
+        onAcceptDelivery: (delivery) => {
+          received.push(delivery);
+        },
+      }),
+    );
   });
   afterAll(async () => {
     await recipient?.close();

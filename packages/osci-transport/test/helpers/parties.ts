@@ -23,6 +23,8 @@ export interface Parties {
   credentials(name: CertificateName): { key: string; certificateChain: string[] };
   decryption(name: CertificateName): { key: string; certificate: string };
   intermediaryOptions(dataDir: string, extra?: Partial<IntermediaryOptions>): IntermediaryOptions;
+  /** The document producer as active recipient, trusting the test PKI and the intermediary's signature. */
+  recipientOptions(extra: Partial<RecipientHandlerOptions>): RecipientHandlerOptions;
   clientOptions(
     url: string,
     who: 'author' | 'producer',
@@ -73,6 +75,13 @@ export async function parties(): Promise<Parties> {
       signer: credentials('osciIntermediarySignature'),
       decryption: decryption('osciIntermediaryEncryption'),
       trustAnchors: [pki.trustAnchorPem],
+      ...extra,
+    }),
+    recipientOptions: (extra) => ({
+      signer: credentials('documentProducerSignature'),
+      decryption: decryption('documentProducerEncryption'),
+      trustAnchors: [pki.trustAnchorPem],
+      intermediaryCertificate: cert('osciIntermediarySignature').certificatePem,
       ...extra,
     }),
     clientOptions,

@@ -77,6 +77,22 @@ const CONTENT_URIS: Readonly<Record<ContentEncryptionAlgorithm, string>> = {
   'aes256-gcm': 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
 };
 
+/** The content algorithm to write (default AES-256-GCM) and its URI; anything else is refused. */
+function offeredContentAlgorithm(requested: ContentEncryptionAlgorithm | undefined): {
+  readonly algorithm: ContentEncryptionAlgorithm;
+  readonly uri: string;
+} {
+  const algorithm = requested ?? 'aes256-gcm';
+  const uri = CONTENT_URIS[algorithm];
+  if (uri === undefined) {
+    throw new OsciError(
+      'ENCRYPTION_ALGORITHM_FORBIDDEN',
+      `content encryption ${String(algorithm)} is not offered`,
+    );
+  }
+  return { algorithm, uri };
+}
+
 const RSA_OAEP = 'http://www.w3.org/2009/xmlenc11#rsa-oaep';
 const RSA_OAEP_MGF1P = 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p';
 const RSA_1_5 = 'http://www.w3.org/2001/04/xmlenc#rsa-1_5';
@@ -384,14 +400,7 @@ export function encryptElement(element: Element, options: EncryptElementOptions)
   const document = element.ownerDocument;
   if (document === null) throw new OsciError('ENCRYPTION_INVALID', 'element is not in a document');
   if (options.recipients.length === 0) throw new OsciError('ENCRYPTION_INVALID', 'no recipients given');
-  const algorithm = options.algorithm ?? 'aes256-gcm';
-  const uri = CONTENT_URIS[algorithm];
-  if (uri === undefined) {
-    throw new OsciError(
-      'ENCRYPTION_ALGORITHM_FORBIDDEN',
-      `content encryption ${String(algorithm)} is not offered`,
-    );
-  }
+  const { algorithm, uri } = offeredContentAlgorithm(options.algorithm);
   const type = options.type ?? 'element';
   const key = generateContentKey(algorithm);
   const keys = options.recipients.map((recipient) => encryptedKey(document, recipient, key));
@@ -753,14 +762,7 @@ export function encryptDetached(
   options: EncryptDetachedOptions,
 ): { readonly encryptedData: Element; readonly ciphertext: Buffer } {
   if (options.recipients.length === 0) throw new OsciError('ENCRYPTION_INVALID', 'no recipients given');
-  const algorithm = options.algorithm ?? 'aes256-gcm';
-  const uri = CONTENT_URIS[algorithm];
-  if (uri === undefined) {
-    throw new OsciError(
-      'ENCRYPTION_ALGORITHM_FORBIDDEN',
-      `content encryption ${String(algorithm)} is not offered`,
-    );
-  }
+  const { algorithm, uri } = offeredContentAlgorithm(options.algorithm);
   const document = parseXmlStrict(
     `<xenc:EncryptedData xmlns:xenc="${XENC_NAMESPACE}" xmlns:ds="${DS_NAMESPACE}"/>`,
   );

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getTestPki } from '@egovkit/testkit';
 import { createOsciClient, type OsciClientOptions, sealContent, startIntermediary } from '../src/index.js';
+import { cpuMs, median, round } from './stats.js';
 
 const MB = 1024 * 1024;
 type CaseName = 'throughput' | 'large';
@@ -93,8 +94,7 @@ async function child(name: CaseName, runs: number): Promise<void> {
           }),
         );
         const elapsed = performance.now() - started;
-        const cpu = process.cpuUsage(cpuBefore);
-        cpuTimes.push((cpu.user + cpu.system) / 1000 / count);
+        cpuTimes.push(cpuMs(cpuBefore) / count);
         times.push(elapsed);
         rates.push((count * 1000) / elapsed);
       }
@@ -108,8 +108,7 @@ async function child(name: CaseName, runs: number): Promise<void> {
         const fetched = await producer.fetchDelivery({ messageId: receipt.messageId });
         const [opened] = (await fetched?.open()) ?? [];
         times.push(performance.now() - started);
-        const cpu = process.cpuUsage(cpuBefore);
-        cpuTimes.push((cpu.user + cpu.system) / 1000);
+        cpuTimes.push(cpuMs(cpuBefore));
         if (opened?.attachments.get('anlage@egovkit')?.byteLength !== data.byteLength) {
           throw new Error('the attachment did not arrive whole');
         }
@@ -124,15 +123,6 @@ async function child(name: CaseName, runs: number): Promise<void> {
   const maxRss = process.resourceUsage().maxRSS * 1024;
   process.stdout.write(JSON.stringify({ times, rates, cpuTimes, peakAboveBaseline: maxRss - baseline }));
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
-const round = (value: number) => Math.round(value * 10) / 10;
 
 async function main(): Promise<void> {
   const [, , mode, name, runsText] = process.argv;

@@ -29,18 +29,13 @@ import {
 } from '../src/layers/index.js';
 import { buildMultipartRelated, parseMultipartRelated } from '../src/mime/index.js';
 import type { StoreDelivery } from '../src/model/index.js';
+import { cpuMs, median, round } from './stats.js';
 
 type CaseName = 'send' | 'receive' | 'raw';
 const MB = 1024 * 1024;
 const WARM_UP_SIZE = 1024;
 /** Children per peak-RSS figure (median). */
 const PEAK_CHILDREN = 5;
-
-/** CPU milliseconds (user + system) since `before`. */
-function cpuMs(before: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000;
-}
 
 type TestPki = Awaited<ReturnType<typeof getTestPki>>;
 
@@ -181,15 +176,6 @@ async function child(
   const maxRss = process.resourceUsage().maxRSS * 1024;
   process.stdout.write(JSON.stringify({ times, cpuTimes, peakAboveBaseline: maxRss - baseline, maxRss }));
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
-const round = (value: number) => Math.round(value * 10) / 10;
 
 async function main(): Promise<void> {
   const [, , mode, name, sizeText, runsText, file, warmUpFile] = process.argv;

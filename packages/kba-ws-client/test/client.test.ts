@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { getTestPki, TestCertificateAuthority } from '@egovkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKbaClient, type KbaClient } from '../src/index.js';
+import { createJsonLinesAuditSink, createKbaClient, type KbaClient, type KbaWsError } from '../src/index.js';
+import { auditTempDir } from './helpers/audit-files.js';
 import { expectKbaError } from './helpers/errors.js';
 import {
   clientOptions,
@@ -126,6 +128,26 @@ describe('a call against a good server', () => {
       expect(server.requests.length).toBe(sent + 1);
     } finally {
       await guarded.close();
+    }
+  });
+
+  it('sends nothing through a closed JSON-lines sink', async () => {
+    const { dir, cleanup } = auditTempDir();
+    const logSink = createJsonLinesAuditSink({ path: join(dir, 'audit.jsonl') });
+    const logged = await createKbaClient(await clientOptions(server, logSink));
+    try {
+      await logged.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext });
+      await logSink.close();
+      const sent = server.requests.length;
+      const refused = await expectKbaError(
+        logged.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
+        'AUDIT_FAILED',
+      );
+      expect((refused.cause as KbaWsError).code).toBe('AUDIT_SINK_CLOSED');
+      expect(server.requests.length).toBe(sent);
+    } finally {
+      await logged.close();
+      cleanup();
     }
   });
 

@@ -10,7 +10,6 @@ import {
   openSync,
   readFileSync,
   readSync,
-  write,
   writeSync,
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -179,26 +178,6 @@ function writeAllSync(fd: number, data: Buffer, position: number | null): void {
   }
 }
 
-function writeAll(fd: number, data: Buffer, position: number | null): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const step = (offset: number) => {
-      write(
-        fd,
-        data,
-        offset,
-        data.length - offset,
-        position === null ? null : position + offset,
-        (error, n) => {
-          if (error) reject(error);
-          else if (offset + n < data.length) step(offset + n);
-          else resolvePromise();
-        },
-      );
-    };
-    step(0);
-  });
-}
-
 function datasync(fd: number): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     fdatasync(fd, (error) => (error ? reject(error) : resolvePromise()));
@@ -221,8 +200,8 @@ function syncDirectory(directory: string): void {
 /**
  * An append-only JSON Lines audit log with a SHA-256 hash chain. `write` resolves once the record is
  * written and fdatasync'ed (fdatasync also persists the file size, which is all an append needs). Group
- * commit: writes arriving while a batch is on its way go into the next batch, one write(2) and one sync
- * each. Opening is synchronous: it takes the lock, continues the chain of an existing log, cuts a torn last
+ * commit: events written in the same turn, or while two syncs are on their way, share one write(2) and one
+ * sync. Opening is synchronous: it takes the lock, continues the chain of an existing log, cuts a torn last
  * line and refuses logs whose end no longer matches the head file (truncation).
  */
 export function createJsonLinesAuditSink(options: JsonLinesAuditSinkOptions): JsonLinesAuditSink {
@@ -313,13 +292,6 @@ export function createJsonLinesAuditSink(options: JsonLinesAuditSinkOptions): Js
   let flushing: Promise<void> | undefined;
   let failure: KbaWsError | undefined;
   let closing: Promise<void> | undefined;
-  // Head updates run beside the next batch; only the newest wanted state is written. Each is one 256-byte
-  // pwrite at offset 0 (inside one disk sector: old or new, never mixed), issued only after the records it
-  // names are durable, so the head never claims more than the log holds. It is synced on open and close,
-  // not per batch: after a power loss a lagging head is harmless (the verifier accepts lag), while a sync
-  // per batch would add about a millisecond to every acknowledged event under load.
-  let headWanted: AuditHead | undefined;
-  let headWriting: Promise<void> | undefined;
   let syncsInFlight = 0;
   let slotFree: (() => void) | undefined;
   // Resolves once every batch written so far is acknowledged or rejected, in order.
@@ -336,22 +308,8 @@ export function createJsonLinesAuditSink(options: JsonLinesAuditSinkOptions): Js
     for (const entry of waiting) entry.reject(failure);
   };
 
-  const writeHeads = async () => {
-    try {
-      while (headWanted !== undefined && failure === undefined) {
-        const head = headWanted;
-        headWanted = undefined;
-        await writeAll(headFile, formatAuditHead(head), 0);
-      }
-    } catch (error) {
-      fail(error, []);
-    } finally {
-      headWriting = undefined;
-    }
-  };
-
-  // Writes stay strictly sequential (O_APPEND order is chain order), but the next batch may be written
-  // while the previous one is still syncing: overlapping two fdatasyncs nearly halves the wait per event.
+  // Batches are written in chain order (O_APPEND), and the next batch may be written while the previous
+  // one is still syncing: overlapping two fdatasyncs nearly halves the wait per event.
   const acknowledge = async (batch: readonly Pending[], synced: Promise<void>, previous: Promise<void>) => {
     try {
       await synced;
@@ -369,14 +327,30 @@ export function createJsonLinesAuditSink(options: JsonLinesAuditSinkOptions): Js
       for (const entry of batch) entry.reject(failure);
       return;
     }
+    // The head names this batch's last record, now durable (`last` may already be further on). One 256-byte
+    // pwrite at offset 0, inside one disk sector: old or new, never mixed. It is synced on open and close,
+    // not per batch: after a power loss a lagging head is harmless (the verifier accepts lag), while a sync
+    // per batch would add about a millisecond to every acknowledged event under load.
+    const head = batch[batch.length - 1]?.head;
+    if (head !== undefined) {
+      try {
+        writeAllSync(headFile, formatAuditHead(head), 0);
+      } catch (error) {
+        fail(error, batch);
+        return;
+      }
+    }
     for (const entry of batch) entry.resolve();
-    // `last` may already include records queued after this batch; the head names durable ones only.
-    headWanted = batch[batch.length - 1]?.head;
-    headWriting ??= writeHeads();
   };
 
+  // Records and head updates go to the page cache with synchronous write(2) calls, which take microseconds;
+  // only fdatasync, which waits for the disk, runs in the thread pool. A thread-pool round trip costs more
+  // main-thread time than the write itself, and it would add two of them to every batch.
   const flush = async () => {
     try {
+      // Leave the writer's turn first: events written in the same turn share one batch, and `flushing` is
+      // set before this function can finish.
+      await undefined;
       while (queue.length > 0 && failure === undefined) {
         if (syncsInFlight >= MAX_SYNCS_IN_FLIGHT) {
           await new Promise<void>((wake) => {
@@ -387,7 +361,7 @@ export function createJsonLinesAuditSink(options: JsonLinesAuditSinkOptions): Js
         const batch = queue;
         queue = [];
         try {
-          await writeAll(log, Buffer.from(batch.map((entry) => entry.line).join(''), 'utf8'), null);
+          writeAllSync(log, Buffer.from(batch.map((entry) => entry.line).join(''), 'utf8'), null);
         } catch (error) {
           fail(error, batch);
           return;
@@ -436,10 +410,9 @@ export function createJsonLinesAuditSink(options: JsonLinesAuditSinkOptions): Js
 
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      while (flushing !== undefined || syncsInFlight > 0 || headWriting !== undefined) {
+      while (flushing !== undefined || syncsInFlight > 0) {
         await flushing;
         await acknowledged;
-        await headWriting;
       }
       if (failure === undefined) {
         try {

@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findExecutable, getTestPki, startSlapd } from '@egovkit/testkit';
+import { median, opsPerSecond, roundToTenth } from '@egovkit/testkit/bench-stats';
 import { createDvdvClient, DEMO_LDIF_PATH, DVDV_LDAP_SCHEMA, renderFilter } from '../src/index.js';
 import { and, equals, or } from '../src/ldap/filter.js';
 
@@ -20,19 +21,6 @@ const LOOKUPS = [
   ['dmd:110000000001', 'urn:egovkit-demo:dvdv:xhd-passantrag'],
   ['ags:064120000000', 'urn:egovkit-demo:dvdv:xmeld-rueckmeldung'],
 ] as const;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-/** Operations per second of `operation`, run `count` times in sequence. */
-async function opsPerSecond(count: number, operation: (index: number) => Promise<unknown>): Promise<number> {
-  const started = process.hrtime.bigint();
-  for (let index = 0; index < count; index++) await operation(index);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return count / seconds;
-}
 
 async function measure(count: number, operation: (index: number) => Promise<unknown>) {
   await opsPerSecond(Math.max(10, Math.floor(count / 10)), operation); // warm-up
@@ -100,7 +88,7 @@ try {
       transport: 'LDAPS on 127.0.0.1, OpenLDAP slapd from @egovkit/testkit',
       lookups: LOOKUPS.map(([kennung, uri]) => `${kennung} ${uri}`),
       runsOf: { cold: 400, cached: 50_000, ldapsearch: 40 },
-      coldSpeedupOverLdapsearch: Math.round((cold.median / baseline.median) * 10) / 10,
+      coldSpeedupOverLdapsearch: roundToTenth(cold.median / baseline.median),
     },
     results: [
       { name: 'lookupService() cold (cache bypassed, one LDAPS search)', unit: 'ops/s', ...cold },

@@ -18,8 +18,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getTestPki } from '@egovkit/testkit';
+import { median, roundToTenth } from '@egovkit/testkit/bench-stats';
 import { createOsciClient, type OsciClientOptions, sealContent, startIntermediary } from '../src/index.js';
-import { cpuMs, median, round } from './stats.js';
+import { cpuMs } from './stats.js';
 
 const MB = 1024 * 1024;
 type CaseName = 'throughput' | 'large';
@@ -143,35 +144,35 @@ async function main(): Promise<void> {
   results.push({
     name: 'delivery: storeDelivery of 10 KB messages through the local intermediary (8 concurrent), throughput',
     unit: 'deliveries/s',
-    median: round(median(throughput.rates)),
-    max: round(Math.max(...throughput.rates)),
+    median: roundToTenth(median(throughput.rates)),
+    max: roundToTenth(Math.max(...throughput.rates)),
     runs: throughput.rates.length,
   });
   results.push({
     name: 'delivery: storeDelivery of 10 KB messages, CPU time per delivery (client and intermediary)',
     unit: 'ms',
-    median: round(median(throughput.cpuTimes)),
-    max: round(Math.max(...throughput.cpuTimes)),
+    median: roundToTenth(median(throughput.cpuTimes)),
+    max: roundToTenth(Math.max(...throughput.cpuTimes)),
     runs: throughput.cpuTimes.length,
   });
   const large = run('large', 1);
   results.push({
     name: 'delivery: one 100 MB attachment end to end (seal, store, fetch, open), time',
     unit: 'ms',
-    median: round(median(large.times)),
-    max: round(Math.max(...large.times)),
+    median: roundToTenth(median(large.times)),
+    max: roundToTenth(Math.max(...large.times)),
     runs: large.times.length,
   });
   results.push({
     name: 'delivery: one 100 MB attachment end to end, CPU time',
     unit: 'ms',
-    median: round(median(large.cpuTimes)),
+    median: roundToTenth(median(large.cpuTimes)),
     runs: large.cpuTimes.length,
   });
   results.push({
     name: 'delivery: one 100 MB attachment end to end, peak RSS above baseline (client and intermediary in one process)',
     unit: 'MB',
-    median: round(large.peakAboveBaseline / MB),
+    median: roundToTenth(large.peakAboveBaseline / MB),
     runs: 1,
   });
   const target = new URL('../../../bench/results/osci-transport.json', import.meta.url);

@@ -18,6 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getTestPki } from '@egovkit/testkit';
+import { median, roundToTenth } from '@egovkit/testkit/bench-stats';
 import { serializeOsciMessage } from '../src/codec/index.js';
 import {
   decryptContentContainerWithAttachments,
@@ -29,7 +30,7 @@ import {
 } from '../src/layers/index.js';
 import { buildMultipartRelated, parseMultipartRelated } from '../src/mime/index.js';
 import type { StoreDelivery } from '../src/model/index.js';
-import { cpuMs, median, round } from './stats.js';
+import { cpuMs } from './stats.js';
 
 type CaseName = 'send' | 'receive' | 'raw';
 const MB = 1024 * 1024;
@@ -248,50 +249,52 @@ async function main(): Promise<void> {
         results.push({
           name: `${label}: ${what}, time`,
           unit: 'ms',
-          median: round(median(result.times)),
-          max: round(Math.max(...result.times)),
+          median: roundToTenth(median(result.times)),
+          max: roundToTenth(Math.max(...result.times)),
           runs,
         });
         results.push({
           name: `${label}: ${what}, CPU time (user + system)`,
           unit: 'ms',
-          median: round(median(result.cpuTimes)),
-          max: round(Math.max(...result.cpuTimes)),
+          median: roundToTenth(median(result.cpuTimes)),
+          max: roundToTenth(Math.max(...result.cpuTimes)),
           runs,
         });
         results.push({
           name: `${label}: ${what}, peak RSS above baseline, cold (first use of the code included)`,
           unit: 'MB',
-          median: round(result.coldPeakAboveBaseline / MB),
+          median: roundToTenth(result.coldPeakAboveBaseline / MB),
           runs: PEAK_CHILDREN,
         });
-        const peak = round(result.warmPeakAboveBaseline / MB);
+        const peak = roundToTenth(result.warmPeakAboveBaseline / MB);
         results.push({
           name: `${label}: ${what}, peak RSS above baseline, warm (after one 1 KB run)`,
           unit: 'MB',
           median: peak,
           runs: PEAK_CHILDREN,
-          ...(name === 'raw' ? {} : { target: round((3 * size) / MB), meetsTarget: peak <= (3 * size) / MB }),
+          ...(name === 'raw'
+            ? {}
+            : { target: roundToTenth((3 * size) / MB), meetsTarget: peak <= (3 * size) / MB }),
         });
         if (name !== 'raw') {
           // Goal: at least 60 % of the raw throughput, i.e. at most 1/0.6 of its time.
-          const factor = round(median(result.times) / raw);
+          const factor = roundToTenth(median(result.times) / raw);
           results.push({
             name: `${label}: ${what}, time relative to raw`,
             unit: '×',
             median: factor,
             runs,
-            target: round(1 / 0.6),
+            target: roundToTenth(1 / 0.6),
             meetsTarget: factor <= 1 / 0.6,
           });
           // The same on CPU time, which other processes on a busy machine do not inflate as much.
-          const cpuFactor = round(median(result.cpuTimes) / rawCpu);
+          const cpuFactor = roundToTenth(median(result.cpuTimes) / rawCpu);
           results.push({
             name: `${label}: ${what}, CPU time relative to raw`,
             unit: '×',
             median: cpuFactor,
             runs,
-            target: round(1 / 0.6),
+            target: roundToTenth(1 / 0.6),
             meetsTarget: cpuFactor <= 1 / 0.6,
           });
         }
@@ -308,7 +311,7 @@ async function main(): Promise<void> {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown',
       // Other processes compete for the CPUs when this is well above `cpus`; wall times then vary a lot.
-      loadAverage: loadavg().map(round),
+      loadAverage: loadavg().map(roundToTenth),
     },
     results,
   };

@@ -1,6 +1,7 @@
 // The blocklist's budgets: ≤ 8 MB of heap once loaded, ≤ 2 µs per membership lookup (median). Run on its own
 // with `node --expose-gc --import tsx bench/blocklist.bench.ts`; password-policy.bench.ts includes it.
 import { pathToFileURL } from 'node:url';
+import { median } from '@egovkit/testkit/bench-stats';
 import { loadDefaultBlocklist } from '../src/blocklist/index.js';
 
 export interface BlocklistBenchResult {
@@ -11,11 +12,6 @@ export interface BlocklistBenchResult {
 }
 
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 /**
  * Median of per-batch averages (each batch runs every input `repeat` times), after a warm-up, so that neither

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { median, roundToTenth } from '@egovkit/testkit/bench-stats';
 import {
   createPasswordPolicy,
   createScryptHasher,
@@ -81,11 +82,6 @@ function samplePasswords(): string[] {
   return passwords;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
 async function measure(name: string, passwords: string[], run: (password: string) => unknown) {
   for (const password of passwords.slice(0, 500)) await run(password); // warm-up
   const durations: number[] = [];
@@ -100,7 +96,7 @@ async function measure(name: string, passwords: string[], run: (password: string
     name,
     passwords: passwords.length,
     perSecond: Math.round((passwords.length / totalMs) * 1000),
-    medianMicroseconds: Math.round(median(durations) * 1000 * 10) / 10,
+    medianMicroseconds: roundToTenth(median(durations) * 1000),
   };
 }
 

@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median, roundToTenth } from '../src/bench-stats.js';
 import { generateTestPki, getTestPki, startRedis, startSlapd } from '../src/index.js';
 
 const RUNS = 7;
@@ -26,15 +27,13 @@ async function measure(name: string, target: number, once: () => Promise<void>):
     samples.push(performance.now() - started);
   }
   samples.sort((a, b) => a - b);
-  const round = (value: number) => Math.round(value * 10) / 10;
-  const median = round(samples[Math.floor(samples.length / 2)] ?? Number.NaN);
-  const max = round(samples.at(-1) ?? Number.NaN);
+  const max = roundToTenth(samples.at(-1) ?? Number.NaN);
   return {
     name,
     unit: 'ms',
     runs: RUNS,
-    median,
-    min: round(samples[0] ?? Number.NaN),
+    median: roundToTenth(median(samples)),
+    min: roundToTenth(samples[0] ?? Number.NaN),
     max,
     target,
     meetsTarget: max < target,

@@ -9,6 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findExecutable } from '@egovkit/testkit';
+import { median, opsPerSecond } from '@egovkit/testkit/bench-stats';
 import {
   buildXhd,
   DEFAULT_SCHEMA_FILE,
@@ -22,18 +23,6 @@ const execFileAsync = promisify(execFile);
 const RUNS = 5;
 const COUNT = { validateXhd: 300, validateSchema: 300, xmllint: 50, xmllintBatch: 200 } as const;
 const GOAL = 0.5; // issue #8: ≥ 50 % of xmllint's throughput
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-/** Operations per second of `operation`, run `count` times in sequence. */
-async function opsPerSecond(count: number, operation: (index: number) => Promise<unknown>): Promise<number> {
-  const started = process.hrtime.bigint();
-  for (let index = 0; index < count; index++) await operation(index);
-  return count / (Number(process.hrtime.bigint() - started) / 1e9);
-}
 
 type Summary = ReturnType<typeof summary>;
 

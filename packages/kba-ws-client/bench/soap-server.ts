@@ -29,8 +29,9 @@ const server = createServer(
         });
         response.end(answer);
       };
-      // `/slow/...` answers after 20 ms, like a register lookup behind the web service.
-      if (request.url?.startsWith('/slow/')) setTimeout(send, 20);
+      // `/delay/<ms>/...` answers after that many milliseconds, like a register lookup behind the service.
+      const delayMs = Number(/^\/delay\/(\d+)\//.exec(request.url ?? '')?.[1] ?? 0);
+      if (delayMs > 0) setTimeout(send, delayMs);
       else send();
     });
   },
@@ -39,4 +40,8 @@ server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   if (address !== null && typeof address === 'object') process.stdout.write(`${address.port}\n`);
 });
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+process.on('SIGTERM', () => {
+  // Keep-alive connections would hold close() open; the benchmark is over, so drop them.
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});

@@ -200,7 +200,7 @@ function syncDirectory(directory: string): void {
 /**
  * An append-only JSON Lines audit log with a SHA-256 hash chain. `write` resolves once the record is
  * written and fdatasync'ed (fdatasync also persists the file size, which is all an append needs). Group
- * commit: events written in the same turn, or while two syncs are on their way, share one write(2) and one
+ * commit: events written together, or while two syncs are on their way, share one write(2) and one
  * sync. Opening is synchronous: it takes the lock, continues the chain of an existing log, cuts a torn last
  * line and refuses logs whose end no longer matches the head file (truncation).
  */
@@ -348,8 +348,8 @@ export function createJsonLinesAuditSink(options: JsonLinesAuditSinkOptions): Js
   // main-thread time than the write itself, and it would add two of them to every batch.
   const flush = async () => {
     try {
-      // Leave the writer's turn first: events written in the same turn share one batch, and `flushing` is
-      // set before this function can finish.
+      // Let the writer's synchronous code finish first: events it writes together share one batch, and
+      // `flushing` is set before this function can finish.
       await undefined;
       while (queue.length > 0 && failure === undefined) {
         if (syncsInFlight >= MAX_SYNCS_IN_FLIGHT) {

@@ -6,6 +6,7 @@ import { auditTempDir } from './helpers/audit-files.js';
 import { expectKbaError } from './helpers/errors.js';
 import {
   clientOptions,
+  expectRefusedConnection,
   memorySink,
   requestBody,
   type SoapTestServer,
@@ -274,60 +275,31 @@ describe('server validation', () => {
   for (const [label, name, code] of cases) {
     it(`refuses ${label} with ${code} and sends nothing`, async () => {
       const pki = await getTestPki();
-      const server = await startSoapServer({ certificate: pki.certificates[name] });
-      const sink = memorySink();
-      const client = await createKbaClient(await clientOptions(server, sink));
-      try {
-        await expectKbaError(
-          client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
-          code,
-        );
-        expect(server.requests).toHaveLength(0);
-        const failure = sink.events.find((event) => event['event.name'] === 'kba.call.failure');
-        expect(failure?.['error.type']).toBe(code);
-      } finally {
-        await client.close();
-        await server.close();
-      }
+      const { events } = await expectRefusedConnection(code, { certificate: pki.certificates[name] });
+      const failure = events.find((event) => event['event.name'] === 'kba.call.failure');
+      expect(failure?.['error.type']).toBe(code);
     });
   }
 
   it('refuses a server whose chain ends in a CA that is not a trust anchor', async () => {
     const pki = await getTestPki();
-    const server = await startSoapServer();
     const other = (
       await TestCertificateAuthority.createRoot({ name: 'otherRoot', commonName: 'Some other root' })
     ).certificate;
-    const client = await createKbaClient(
-      await clientOptions(server, memorySink(), { trustAnchors: { caPem: other.certificatePem } }),
-    );
-    try {
-      await expectKbaError(
-        client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
-        'SERVER_CERTIFICATE_UNTRUSTED',
-      );
-      expect(server.requests).toHaveLength(0);
-    } finally {
-      await client.close();
-      await server.close();
-    }
     expect(pki.trustAnchorPem).not.toBe(other.certificatePem);
+    await expectRefusedConnection(
+      'SERVER_CERTIFICATE_UNTRUSTED',
+      {},
+      { trustAnchors: { caPem: other.certificatePem } },
+    );
   });
 
   it('refuses a revoked server certificate when CRLs are configured', async () => {
     const pki = await getTestPki();
-    const server = await startSoapServer({ certificate: pki.certificates.revoked });
-    const client = await createKbaClient(
-      await clientOptions(server, memorySink(), { crl: [...pki.crls.all] }),
+    await expectRefusedConnection(
+      'SERVER_CERTIFICATE_REVOKED',
+      { certificate: pki.certificates.revoked },
+      { crl: [...pki.crls.all] },
     );
-    try {
-      await expectKbaError(
-        client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
-        'SERVER_CERTIFICATE_REVOKED',
-      );
-    } finally {
-      await client.close();
-      await server.close();
-    }
   });
 });

@@ -13,6 +13,7 @@ import { createKbaClient, getTlsPreset, KbaWsError, presetConnectionOptions } fr
 import { expectKbaError } from './helpers/errors.js';
 import {
   clientOptions,
+  expectRefusedConnection,
   memorySink,
   requestBody,
   startSoapServer,
@@ -35,37 +36,16 @@ describe('TLS presets', () => {
   });
 
   it('refuses a server that only offers TLS 1.1', async () => {
-    const server = await startSoapServer({
+    await expectRefusedConnection('TLS_PROTOCOL_REJECTED', {
       minVersion: 'TLSv1',
       maxVersion: 'TLSv1.1',
       ciphers: 'DEFAULT@SECLEVEL=0',
     });
-    const client = await createKbaClient(await clientOptions(server, memorySink()));
-    try {
-      await expectKbaError(
-        client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
-        'TLS_PROTOCOL_REJECTED',
-      );
-      expect(server.requests).toHaveLength(0);
-    } finally {
-      await client.close();
-      await server.close();
-    }
   });
 
   it('refuses a TLS 1.2 server that only offers suites outside the TR (CBC with SHA-1, ChaCha20)', async () => {
     for (const ciphers of ['ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA', 'ECDHE-RSA-CHACHA20-POLY1305']) {
-      const server = await startSoapServer({ maxVersion: 'TLSv1.2', ciphers });
-      const client = await createKbaClient(await clientOptions(server, memorySink()));
-      try {
-        await expectKbaError(
-          client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
-          'TLS_NO_SHARED_ALGORITHMS',
-        );
-      } finally {
-        await client.close();
-        await server.close();
-      }
+      await expectRefusedConnection('TLS_NO_SHARED_ALGORITHMS', { maxVersion: 'TLSv1.2', ciphers });
     }
   });
 
@@ -74,17 +54,7 @@ describe('TLS presets', () => {
       { ciphers: 'TLS_CHACHA20_POLY1305_SHA256', minVersion: 'TLSv1.3' as const },
       { ecdhCurve: 'X25519', minVersion: 'TLSv1.3' as const },
     ]) {
-      const server = await startSoapServer(extra);
-      const client = await createKbaClient(await clientOptions(server, memorySink()));
-      try {
-        await expectKbaError(
-          client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
-          'TLS_NO_SHARED_ALGORITHMS',
-        );
-      } finally {
-        await client.close();
-        await server.close();
-      }
+      await expectRefusedConnection('TLS_NO_SHARED_ALGORITHMS', extra);
     }
   });
 
@@ -159,22 +129,11 @@ describe('TLS presets', () => {
       name: 'foreignClientRoot2',
       commonName: 'Foreign',
     });
-    const server = await startSoapServer({
+    const { error } = await expectRefusedConnection('CLIENT_CERTIFICATE_REJECTED', {
       clientCa: otherRoot.certificate.certificatePem,
       minVersion: 'TLSv1.3',
     });
-    const client = await createKbaClient(await clientOptions(server, memorySink()));
-    try {
-      const error = await expectKbaError(
-        client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
-        'CLIENT_CERTIFICATE_REJECTED',
-      );
-      expect(error.details?.reason).toBe('CLOSED_AFTER_HANDSHAKE');
-      expect(server.requests).toHaveLength(0);
-    } finally {
-      await client.close();
-      await server.close();
-    }
+    expect(error.details?.reason).toBe('CLOSED_AFTER_HANDSHAKE');
   });
 
   it('accepts an RSA-2048 server with kba-minimum but not with bsi', async () => {

@@ -6,7 +6,16 @@ import {
   type TestHttpsServer,
   type TestHttpsServerOptions,
 } from '@egovkit/testkit';
-import type { AuditEvent, AuditSink, KbaClientOptions } from '../../src/index.js';
+import { expect } from 'vitest';
+import {
+  type AuditEvent,
+  type AuditSink,
+  createKbaClient,
+  type KbaClientOptions,
+  type KbaWsError,
+  type KbaWsErrorCode,
+} from '../../src/index.js';
+import { expectKbaError } from './errors.js';
 
 export interface ReceivedRequest {
   readonly path: string | undefined;
@@ -113,3 +122,28 @@ export async function clientOptions(
 
 export const requestBody =
   '<ns:anfrage xmlns:ns="urn:test"><ns:kennzeichen>MU-XY 123</ns:kennzeichen></ns:anfrage>';
+
+/**
+ * Starts a SOAP double with `serverOptions`, makes one call to it with a fresh client and expects the call
+ * refused with `code` before any request reached the server. Closes both; returns the error and the events.
+ */
+export async function expectRefusedConnection(
+  code: KbaWsErrorCode,
+  serverOptions: Parameters<typeof startSoapServer>[0] = {},
+  clientOverrides: Partial<KbaClientOptions> = {},
+): Promise<{ error: KbaWsError; events: AuditEvent[] }> {
+  const server = await startSoapServer(serverOptions);
+  const sink = memorySink();
+  const client = await createKbaClient(await clientOptions(server, sink, clientOverrides));
+  try {
+    const error = await expectKbaError(
+      client.call('auskunft', 'fahrzeugAuskunft', requestBody, { context: validContext }),
+      code,
+    );
+    expect(server.requests).toHaveLength(0);
+    return { error, events: sink.events };
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}

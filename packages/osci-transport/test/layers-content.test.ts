@@ -13,14 +13,20 @@ import type { ContentContainer, StoreDelivery } from '../src/model/index.js';
 import { DS_NAMESPACE } from '../src/security/xmldsig.js';
 import { XENC_NAMESPACE } from '../src/security/xmlenc.js';
 import { childElements, type Element, findElement, parseXmlStrict, serializeXml } from '../src/xml/parse.js';
-import { codeOf, pki as loadPki, pkiHelpers, resign } from './helpers/security-fixtures.js';
+import {
+  codeOf,
+  pki as loadPki,
+  pkiHelpers,
+  resign,
+  storeDeliveryWith,
+} from './helpers/security-fixtures.js';
 
 let pki: TestPki;
 beforeAll(async () => {
   pki = await loadPki();
 });
 
-const { cert, credentials, trust } = pkiHelpers(() => pki);
+const { b64, cert, credentials, trust } = pkiHelpers(() => pki);
 const author = () => credentials('passportAuthoritySignature');
 
 const container = (id = 'antrag'): ContentContainer => ({
@@ -36,27 +42,8 @@ const container = (id = 'antrag'): ContentContainer => ({
   ],
 });
 
-function storeDelivery(containers: readonly ContentContainer[]): StoreDelivery {
-  const b64 = (name: keyof TestPki['certificates']) => ({
-    certificateBase64: cert(name).certificateDer.toString('base64'),
-  });
-  return {
-    type: 'storeDelivery',
-    controlBlock: { id: 'controlblock', sequenceNumber: 0, challenge: 'c1' },
-    desiredLanguages: { id: 'desiredlanguages', languages: ['de'] },
-    qualityOfTimestamp: {
-      creation: { id: 'qot-creation', quality: 'plain' },
-      reception: { id: 'qot-reception', quality: 'plain' },
-    },
-    storeDelivery: { id: 'storedelivery', messageId: 'bWVzc2FnZS0x' },
-    nonIntermediaryCertificates: {
-      id: 'nonintermediarycertificates',
-      cipherCertificateAddressee: b64('documentProducerEncryption'),
-    },
-    contentPackage: { contentContainers: containers },
-    bodyId: 'body',
-  };
-}
+const storeDelivery = (containers: readonly ContentContainer[]): StoreDelivery =>
+  storeDeliveryWith(b64, { contentContainers: containers });
 
 describe('content data: author → document producer', () => {
   it('signs, encrypts, decrypts and verifies a container', async () => {

@@ -12,7 +12,7 @@ import {
   signOrderData,
   verifyContentContainer,
 } from '../src/layers/index.js';
-import type { ContentContainer, StoreDelivery } from '../src/model/index.js';
+import type { ContentContainer } from '../src/model/index.js';
 import { decryptWithAlgorithm } from '../src/security/xmlenc.js';
 import {
   LEGACY_CIPHERS,
@@ -23,7 +23,7 @@ import {
   resealLegacy,
   resealOwn,
 } from './helpers/legacy-crypto.js';
-import { codeOf, pki as loadPki, pkiHelpers } from './helpers/security-fixtures.js';
+import { codeOf, pki as loadPki, pkiHelpers, storeDeliveryWith } from './helpers/security-fixtures.js';
 
 let pki: TestPki;
 beforeAll(async () => {
@@ -195,25 +195,9 @@ describe('legacy ciphers: attachments of old messages', () => {
 
 describe('legacy ciphers: the inline encrypted order', () => {
   it('an order sealed with AES-GCM and a 16-byte IV opens only with legacy', async () => {
-    const order = await signOrderData(
-      {
-        type: 'storeDelivery',
-        controlBlock: { id: 'controlblock', sequenceNumber: 0, challenge: 'c1' },
-        desiredLanguages: { id: 'desiredlanguages', languages: ['de'] },
-        qualityOfTimestamp: {
-          creation: { id: 'qot-creation', quality: 'plain' },
-          reception: { id: 'qot-reception', quality: 'plain' },
-        },
-        storeDelivery: { id: 'storedelivery', messageId: 'bWVzc2FnZS0x' },
-        nonIntermediaryCertificates: {
-          id: 'nonintermediarycertificates',
-          cipherCertificateAddressee: { certificateBase64: b64('documentProducerEncryption') },
-        },
-        contentPackage: { contentContainers: [antrag()] },
-        bodyId: 'body',
-      } satisfies StoreDelivery,
-      { signer: credentials('passportAuthoritySignature') },
-    );
+    const order = await signOrderData(storeDeliveryWith(b64, { contentContainers: [antrag()] }), {
+      signer: credentials('passportAuthoritySignature'),
+    });
     const intermediary = cert('osciIntermediaryEncryption');
     const modern = await encryptForIntermediary(order, intermediary.certificatePem);
     expect(modern.encryptedData).toContain('Value="12"');

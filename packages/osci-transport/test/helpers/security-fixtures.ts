@@ -133,7 +133,7 @@ export function loadedPkiHelpers(
 export function storeDeliveryWith(
   b64: (name: CertificateName) => string,
   contentPackage: StoreDelivery['contentPackage'],
-  receptionQuality: TimestampQuality,
+  receptionQuality: TimestampQuality = 'plain',
 ): StoreDelivery {
   return {
     type: 'storeDelivery',

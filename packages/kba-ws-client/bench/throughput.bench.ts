@@ -136,7 +136,6 @@ async function run(
 interface ScenarioResult {
   bare: number[];
   client: number[];
-  memoryClient: number[];
   /** Overhead versus the bare client in the same round, with the durable log and with the in-memory sink. */
   overhead: number[];
   memoryOverhead: number[];
@@ -158,7 +157,6 @@ async function measure({ serverDelayMs, concurrency, requestsPerRound }: Scenari
   const result: ScenarioResult = {
     bare: [],
     client: [],
-    memoryClient: [],
     overhead: [],
     memoryOverhead: [],
     bareCpu: [],
@@ -173,7 +171,6 @@ async function measure({ serverDelayMs, concurrency, requestsPerRound }: Scenari
     ];
     result.bare.push(bareRun.rate);
     result.client.push(clientRun.rate);
-    result.memoryClient.push(memoryRun.rate);
     result.overhead.push((1 - clientRun.rate / bareRun.rate) * 100);
     result.memoryOverhead.push((1 - memoryRun.rate / bareRun.rate) * 100);
     result.bareCpu.push(bareRun.cpuMicroseconds);

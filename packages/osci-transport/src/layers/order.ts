@@ -24,6 +24,7 @@ import {
   type CertificateInput,
   certificateDerList,
   type TrustOptions,
+  trustOptionsOf,
 } from '../security/certificates.js';
 import {
   type DigestAlgorithmName,
@@ -233,10 +234,7 @@ export async function verifyOrderSignature(
     expectedReferences: expected,
     expectedAttachments: uris,
     resolveAttachment: resolve,
-    trustAnchors: options.trustAnchors,
-    ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
-    ...(options.crls === undefined ? {} : { crls: options.crls }),
-    ...(options.at === undefined ? {} : { at: options.at }),
+    ...trustOptionsOf(options),
     ...(options.allowLegacy === undefined ? {} : { allowLegacy: options.allowLegacy }),
   });
   const named = signatureCertificates(message);

@@ -43,9 +43,11 @@ export interface TrustOptions {
 }
 
 /** Only the trust settings of a larger options object, unset ones left out (exactOptionalPropertyTypes). */
-export function trustOptionsOf(options: TrustOptions): TrustOptions {
+export function trustOptionsOf(options: TrustOptions): TrustOptions;
+export function trustOptionsOf(options: Partial<TrustOptions>): Partial<TrustOptions>;
+export function trustOptionsOf(options: Partial<TrustOptions>): Partial<TrustOptions> {
   return {
-    trustAnchors: options.trustAnchors,
+    ...(options.trustAnchors === undefined ? {} : { trustAnchors: options.trustAnchors }),
     ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
     ...(options.at === undefined ? {} : { at: options.at }),
     ...(options.crls === undefined ? {} : { crls: options.crls }),

@@ -50,10 +50,7 @@ export async function sealContent(
   const signed = await signContentContainer(container, { author: options.author, attachments: plain });
   const common = {
     recipients: options.readers,
-    ...(options.trustAnchors === undefined ? {} : { trustAnchors: options.trustAnchors }),
-    ...(options.intermediates === undefined ? {} : { intermediates: options.intermediates }),
-    ...(options.at === undefined ? {} : { at: options.at }),
-    ...(options.crls === undefined ? {} : { crls: options.crls }),
+    ...trustOptionsOf(options),
   };
   if (plain.size === 0) {
     return {

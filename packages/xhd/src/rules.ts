@@ -30,6 +30,19 @@ interface RuleContext {
   report(code: XhdIssueCode, path: string, params?: IssueParams): void;
 }
 
+/** Reports TEXT_TOO_LONG when `value` has more than `max` characters (code points); no limit, no check. */
+function reportIfTooLong(
+  ctx: Pick<RuleContext, 'report'>,
+  field: string,
+  value: string | undefined,
+  max: number | undefined,
+  path: string,
+): void {
+  if (value === undefined || max === undefined) return;
+  const length = [...value].length;
+  if (length > max) ctx.report('TEXT_TOO_LONG', path, { field, length, max });
+}
+
 const ROOT = '/xhd:BestellungDokument';
 const KOPF = `${ROOT}/xhd:Nachrichtenkopf`;
 const antragPath = (index: number) => `${ROOT}/xhd:Nutzdaten/xhd:Antraege/xhd:Antrag[${index + 1}]`;
@@ -361,12 +374,8 @@ const RULES: Readonly<Record<XhdRuleId, (ctx: RuleContext) => void>> = {
   'field-lengths': (ctx) => {
     const max = ctx.profile.limits.orderFieldLengths;
     if (max === undefined) return;
-    const check = (field: XhdOrderField, value: string | undefined, path: string) => {
-      const limit = max[field];
-      if (value === undefined || limit === undefined) return;
-      const length = [...value].length;
-      if (length > limit) ctx.report('TEXT_TOO_LONG', path, { field, length, max: limit });
-    };
+    const check = (field: XhdOrderField, value: string | undefined, path: string) =>
+      reportIfTooLong(ctx, field, value, max[field], path);
     forEachAntrag(ctx, (a, i) => {
       const base = antragPath(i);
       const person = `${base}/xhd:Personendaten/xhd:NatuerlichePerson`;
@@ -606,10 +615,8 @@ const MESSAGE_RULES: Readonly<Record<XhdMessageRuleId, (ctx: MessageRuleContext)
     });
   },
   'field-lengths': (ctx) => {
-    const long = (value: string, max: number, field: string, path: string) => {
-      if ([...value].length > max)
-        ctx.report('TEXT_TOO_LONG', path, { field, length: [...value].length, max });
-    };
+    const long = (value: string, max: number, field: string, path: string) =>
+      reportIfTooLong(ctx, field, value, max, path);
     long(
       ctx.message.kopf.nachrichtenId,
       MAX.nachrichtenId,

@@ -20,19 +20,25 @@ const pin = {
   ruecksendeadresse: 'Stadt Köln',
 } as const;
 
+/** What an AT and an RA application share: the applicant of `passAntrag`, a serial number and a validity. */
+const auslaenderAntrag = (staatsangehoerigkeit?: string) => ({
+  antragsId: 'A1',
+  person: {
+    ...passAntrag.person,
+    ...(staatsangehoerigkeit === undefined ? {} : { staatsangehoerigkeit }),
+  },
+  dokument: { ...passAntrag.dokument, seriennummer: 'Y01X00T472', gueltigBis: '2029-11-24' },
+  biometrie: passAntrag.biometrie,
+});
+const auslaenderKopf = { ...bestellung.kopf, senderkennung: 'azr:022100' };
+
 const aufenthaltstitel = (staatsangehoerigkeit?: string): BestellungInput => ({
   ...bestellung,
   produktart: 'AT',
-  kopf: { ...bestellung.kopf, senderkennung: 'azr:022100' },
+  kopf: auslaenderKopf,
   antraege: [
     {
-      antragsId: 'A1',
-      person: {
-        ...passAntrag.person,
-        ...(staatsangehoerigkeit === undefined ? {} : { staatsangehoerigkeit }),
-      },
-      dokument: { ...passAntrag.dokument, seriennummer: 'Y01X00T472', gueltigBis: '2029-11-24' },
-      biometrie: passAntrag.biometrie,
+      ...auslaenderAntrag(staatsangehoerigkeit),
       pin,
       wohnortId: '053150000000',
       aufenthaltstitel: { art: 'AE', anmerkungenRechtsgrundlagenUndPassdokument: ['§ 18b AufenthG'] },
@@ -43,19 +49,8 @@ const aufenthaltstitel = (staatsangehoerigkeit?: string): BestellungInput => ({
 const reiseausweis = (staatsangehoerigkeit?: string): BestellungInput => ({
   ...bestellung,
   produktart: 'RA',
-  kopf: { ...bestellung.kopf, senderkennung: 'azr:022100' },
-  antraege: [
-    {
-      antragsId: 'A1',
-      person: {
-        ...passAntrag.person,
-        ...(staatsangehoerigkeit === undefined ? {} : { staatsangehoerigkeit }),
-      },
-      dokument: { ...passAntrag.dokument, seriennummer: 'Y01X00T472', gueltigBis: '2029-11-24' },
-      biometrie: passAntrag.biometrie,
-      reiseausweisArt: 'RA',
-    },
-  ],
+  kopf: auslaenderKopf,
+  antraege: [{ ...auslaenderAntrag(staatsangehoerigkeit), reiseausweisArt: 'RA' }],
 });
 
 const eidKarte = (staatsangehoerigkeit?: string, staat = 'D<<', wohnortId?: string): BestellungInput => ({
